@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from linli.accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("linli.accounts.urls")),
+    path("territory/", include("linli.territory.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

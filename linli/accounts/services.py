@@ -1,0 +1,151 @@
+"""Writes for accounts: logins (password and SMS code, with lockout), audit entries and
+the sensitive-data access log."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+from hashlib import sha256
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.models import AuditEntry, OneTimeCode, SensitiveAccessLog, User
+from linli.lib.phone import is_mobile, normalize_phone
+from linli.lib.sms import send_sms
+
+
+class LoginError(Exception):
+    """A login that failed, with a message fit to show the person."""
+
+
+def _lockout_message(user: User) -> str:
+    local = timezone.localtime(user.locked_until)
+    return _("Too many failed attempts. Try again after %(time)s.") % {
+        "time": local.strftime("%H:%M")
+    }
+
+
+def record_login_failure(*, user: User) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins"])
+        if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
+            user.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+            user.failed_logins = 0
+            user.save(update_fields=["locked_until", "failed_logins"])
+            record_audit(
+                actor=None, action="account.locked", target=user,
+                summary=f"locked after {settings.LOGIN_MAX_FAILURES} failed logins",
+            )
+
+
+def _clear_failures(user: User) -> None:
+    if user.failed_logins or user.locked_until:
+        user.failed_logins = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_logins", "locked_until"])
+
+
+def login_with_password(*, phone: str, password: str) -> User:
+    phone = normalize_phone(phone)
+    known = User.objects.filter(phone=phone).first()
+    if known is not None and known.is_locked():
+        raise LoginError(_lockout_message(known))
+    user = authenticate(phone=phone, password=password)
+    if not isinstance(user, User):
+        if known is not None:
+            record_login_failure(user=known)
+            known.refresh_from_db(fields=["locked_until"])
+            if known.is_locked():
+                raise LoginError(_lockout_message(known))
+        raise LoginError(_("The mobile number or password is wrong."))
+    _clear_failures(user)
+    return user
+
+
+def _hash_code(phone: str, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), sha256).hexdigest()
+
+
+def send_login_code(*, phone: str) -> None:
+    """Send a six-digit login code. Unknown numbers get the same answer as known ones."""
+    phone = normalize_phone(phone)
+    if not is_mobile(phone):
+        raise LoginError(_("Enter a mainland mobile number of 11 digits starting with 1."))
+    now = timezone.now()
+    recent = OneTimeCode.objects.filter(
+        phone=phone, created_at__gt=now - timedelta(seconds=settings.SMS_CODE_RESEND_SECONDS)
+    )
+    if recent.exists():
+        raise LoginError(_("A code was sent a moment ago. Please wait a minute before asking again."))
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    OneTimeCode.objects.create(
+        phone=phone, code_hash=_hash_code(phone, code),
+        expires_at=now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+    )
+    minutes = settings.SMS_CODE_TTL_SECONDS // 60
+    text = _("[Linli] Your login code is %(code)s, valid for %(minutes)d minutes.") % {
+        "code": code, "minutes": minutes,
+    }
+    transaction.on_commit(lambda: send_sms(phone, text))
+
+
+def login_with_code(*, phone: str, code: str) -> User:
+    phone = normalize_phone(phone)
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is not None and user.is_locked():
+        raise LoginError(_lockout_message(user))
+    # Failures are saved before the error is raised, outside the transaction that counts them.
+    with transaction.atomic():
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .filter(phone=phone, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        if otp is None or user is None:
+            error = _("The code has expired or was never sent. Ask for a new one.")
+        elif otp.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
+            error = _("Too many wrong codes. Ask for a new one.")
+        elif not hmac.compare_digest(otp.code_hash, _hash_code(phone, code.strip())):
+            otp.attempts += 1
+            otp.save(update_fields=["attempts"])
+            record_login_failure(user=user)
+            error = _("The code is wrong.")
+        else:
+            error = ""
+            otp.used_at = timezone.now()
+            otp.save(update_fields=["used_at"])
+    if error or user is None:
+        raise LoginError(error)
+    _clear_failures(user)
+    return user
+
+
+def record_audit(
+    *, actor: User | None, action: str, target: models.Model, summary: str,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor, action=action, target_type=target._meta.label_lower,
+        target_id=str(target.pk), summary=summary[:255], data=data or {},
+    )
+
+
+def record_sensitive_access(
+    *, viewer: User, subject: models.Model, field: str, ip: str | None = None
+) -> SensitiveAccessLog:
+    return SensitiveAccessLog.objects.create(
+        viewer=viewer, subject_type=subject._meta.label_lower, subject_id=subject.pk,
+        subject_label=str(subject)[:100], field=field, ip=ip,
+    )
