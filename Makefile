@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= city
 export DJANGO_SETTINGS_MODULE := config.settings
+# make is a developer tool: it runs with DEBUG on (production runs bin/serve-prod, see docs/deploy.md).
+export DEBUG ?= true
 
 .PHONY: run test setup lint types translations migrate demo serve pytest clean
 
@@ -20,7 +22,6 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
-run: export DEBUG ?= true
 run: export DEMO_MODE ?= true
 run: setup
 	$(PY) manage.py migrate --noinput -v0
@@ -37,7 +38,6 @@ types: setup
 translations: setup
 	bin/check-translations
 
-test: export DEBUG := true
 test: setup lint types translations
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

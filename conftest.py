@@ -6,7 +6,6 @@ import shutil
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -21,8 +20,13 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 
@@ -39,3 +43,45 @@ def _sms_outbox(settings):  # type: ignore[no-untyped-def]
     settings.SMS_BACKEND = "linli.lib.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     return MemorySmsBackend.outbox
+
+
+@pytest.fixture
+def city_tree(db):  # type: ignore[no-untyped-def]
+    """A small tree: one city, two districts, each with one subdistrict, one community and
+    two grids. Returns a dict of the regions by short name."""
+    from linli.territory.tests.factories import (
+        CityFactory,
+        CommunityFactory,
+        DistrictFactory,
+        GridFactory,
+        SubdistrictFactory,
+    )
+
+    city = CityFactory(code="410600000000", name="鹤壁市")
+    tree = {"city": city}
+    for i, (dname, sname, cname) in enumerate(
+        [("淇滨区", "九州路街道", "朝阳社区"), ("山城区", "红旗街道", "新华社区")], start=1
+    ):
+        district = DistrictFactory(parent=city, name=dname)
+        sub = SubdistrictFactory(parent=district, name=sname)
+        community = CommunityFactory(parent=sub, name=cname)
+        tree[f"district{i}"] = district
+        tree[f"subdistrict{i}"] = sub
+        tree[f"community{i}"] = community
+        tree[f"grid{i}a"] = GridFactory(parent=community)
+        tree[f"grid{i}b"] = GridFactory(parent=community)
+    return tree
+
+
+@pytest.fixture
+def make_user(db):  # type: ignore[no-untyped-def]
+    """make_user(role, region, **extra) → a user holding that role in that region."""
+    from linli.accounts.tests.factories import RoleFactory, UserFactory
+
+    def make(role: str | None = None, region=None, **extra):  # type: ignore[no-untyped-def]
+        user = UserFactory(**extra)
+        if role is not None:
+            RoleFactory(user=user, role=role, region=region)
+        return user
+
+    return make

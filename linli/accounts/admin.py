@@ -3,7 +3,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import (
-    AuditEntry, Organization, OrganizationMembership, RoleAssignment, SensitiveAccessLog, User,
+    AuditEntry,
+    Organization,
+    OrganizationMembership,
+    RoleAssignment,
+    SensitiveAccessLog,
+    User,
 )
 
 
@@ -24,7 +29,9 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("phone", "name", "password")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone", "name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("phone", "name", "password1", "password2")}),
+    )
 
 
 class MembershipInline(admin.TabularInline):

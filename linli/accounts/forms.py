@@ -7,8 +7,11 @@ from linli.lib.phone import normalize_phone, validate_mobile
 class PhoneField(forms.CharField):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(
-            label=_("Mobile number"), max_length=20,
-            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "138xxxxxxxx"}),
+            label=_("Mobile number"),
+            max_length=20,
+            widget=forms.TextInput(
+                attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "138xxxxxxxx"}
+            ),
             **kwargs,  # type: ignore[arg-type]
         )
 
@@ -21,7 +24,8 @@ class PhoneField(forms.CharField):
 class PasswordLoginForm(forms.Form):
     phone = PhoneField()
     password = forms.CharField(
-        label=_("Password"), max_length=128,
+        label=_("Password"),
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -33,7 +37,8 @@ class SendCodeForm(forms.Form):
 class CodeLoginForm(forms.Form):
     phone = PhoneField()
     code = forms.RegexField(
-        label=_("SMS code"), regex=r"^\s*\d{6}\s*$",
+        label=_("SMS code"),
+        regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("The code has six digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )

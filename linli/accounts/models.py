@@ -52,7 +52,9 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with a mainland mobile number."""
 
-    phone = models.CharField(_("mobile number"), max_length=11, unique=True, validators=[validate_mobile])
+    phone = models.CharField(
+        _("mobile number"), max_length=11, unique=True, validators=[validate_mobile]
+    )
     name = models.CharField(_("name"), max_length=50)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
@@ -93,12 +95,14 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     service_area = models.ForeignKey(
-        "territory.Region", on_delete=models.PROTECT, related_name="organizations",
+        "territory.Region",
+        on_delete=models.PROTECT,
+        related_name="organizations",
         verbose_name=_("service area"),
     )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, OrganizationMembership] = models.ManyToManyField(
         User, through="OrganizationMembership", related_name="organizations", blank=True
     )
 
@@ -107,7 +111,9 @@ class Organization(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "name", "service_area"], name="organization_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "name", "service_area"], name="organization_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +133,9 @@ class OrganizationMembership(models.Model):
             models.UniqueConstraint(fields=["organization", "user"], name="membership_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization}"
+
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active(self) -> RoleAssignmentQuerySet:
@@ -142,12 +151,18 @@ class RoleAssignment(models.Model):
         _("responder kind"), max_length=20, choices=ResponderKind.choices, blank=True
     )
     region = models.ForeignKey(
-        "territory.Region", on_delete=models.PROTECT, related_name="role_assignments",
+        "territory.Region",
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
         verbose_name=_("region"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="role_assignments", verbose_name=_("organisation"),
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("organisation"),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -158,9 +173,12 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], name="role_unique_per_region"),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], name="role_unique_per_region"
+            ),
             models.CheckConstraint(
-                condition=Q(role="responder", responder_kind__gt="") | (~Q(role="responder") & Q(responder_kind="")),
+                condition=Q(role="responder", responder_kind__gt="")
+                | (~Q(role="responder") & Q(responder_kind="")),
                 name="responder_kind_only_for_responders",
             ),
         ]
@@ -178,6 +196,9 @@ class OneTimeCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code for {self.phone}"
 
 
 class SensitiveAccessLog(models.Model):
@@ -198,12 +219,19 @@ class SensitiveAccessLog(models.Model):
         verbose_name_plural = _("sensitive data access log")
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.viewer} viewed {self.field} of {self.subject_label}"
+
 
 class AuditEntry(models.Model):
     """Immutable record of a state change made through a service."""
 
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
         verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=50, db_index=True)
@@ -218,6 +246,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.action}: {self.summary}"
+
 
 class DemoLogin(models.Model):
     """A login of the generated demo city, listed on the home page while DEMO_MODE is on.
@@ -231,3 +262,6 @@ class DemoLogin(models.Model):
 
     class Meta:
         ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"demo {self.role}: {self.user}"

@@ -12,8 +12,14 @@ from linli.accounts.models import Role, RoleAssignment, User
 
 # Which home page wins when a person holds several roles.
 ROLE_PRIORITY = [
-    Role.ADMIN, Role.LEADER, Role.DISPATCHER, Role.PROGRAMME_STAFF, Role.GRID_LEADER,
-    Role.GRID_WORKER, Role.RESPONDER, Role.RESIDENT,
+    Role.ADMIN,
+    Role.LEADER,
+    Role.DISPATCHER,
+    Role.PROGRAMME_STAFF,
+    Role.GRID_LEADER,
+    Role.GRID_WORKER,
+    Role.RESPONDER,
+    Role.RESIDENT,
 ]
 
 

@@ -41,7 +41,9 @@ def record_login_failure(*, user: User) -> None:
             user.failed_logins = 0
             user.save(update_fields=["locked_until", "failed_logins"])
             record_audit(
-                actor=None, action="account.locked", target=user,
+                actor=None,
+                action="account.locked",
+                target=user,
                 summary=f"locked after {settings.LOGIN_MAX_FAILURES} failed logins",
             )
 
@@ -84,18 +86,22 @@ def send_login_code(*, phone: str) -> None:
         phone=phone, created_at__gt=now - timedelta(seconds=settings.SMS_CODE_RESEND_SECONDS)
     )
     if recent.exists():
-        raise LoginError(_("A code was sent a moment ago. Please wait a minute before asking again."))
+        raise LoginError(
+            _("A code was sent a moment ago. Please wait a minute before asking again.")
+        )
     user = User.objects.filter(phone=phone, is_active=True).first()
     if user is None:
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
     OneTimeCode.objects.create(
-        phone=phone, code_hash=_hash_code(phone, code),
+        phone=phone,
+        code_hash=_hash_code(phone, code),
         expires_at=now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
     )
     minutes = settings.SMS_CODE_TTL_SECONDS // 60
     text = _("[Linli] Your login code is %(code)s, valid for %(minutes)d minutes.") % {
-        "code": code, "minutes": minutes,
+        "code": code,
+        "minutes": minutes,
     }
     transaction.on_commit(lambda: send_sms(phone, text))
 
@@ -133,12 +139,20 @@ def login_with_code(*, phone: str, code: str) -> User:
 
 
 def record_audit(
-    *, actor: User | None, action: str, target: models.Model, summary: str,
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    summary: str,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     return AuditEntry.objects.create(
-        actor=actor, action=action, target_type=target._meta.label_lower,
-        target_id=str(target.pk), summary=summary[:255], data=data or {},
+        actor=actor,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        summary=summary[:255],
+        data=data or {},
     )
 
 
@@ -146,6 +160,10 @@ def record_sensitive_access(
     *, viewer: User, subject: models.Model, field: str, ip: str | None = None
 ) -> SensitiveAccessLog:
     return SensitiveAccessLog.objects.create(
-        viewer=viewer, subject_type=subject._meta.label_lower, subject_id=subject.pk,
-        subject_label=str(subject)[:100], field=field, ip=ip,
+        viewer=viewer,
+        subject_type=subject._meta.label_lower,
+        subject_id=subject.pk,
+        subject_label=str(subject)[:100],
+        field=field,
+        ip=ip,
     )

@@ -11,16 +11,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts import services
 from linli.accounts.forms import CodeLoginForm, PasswordLoginForm, SendCodeForm
+from linli.accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from linli.accounts.models import DemoLogin, RoleAssignment, SensitiveAccessLog
 from linli.accounts.navigation import home_url_for, user_roles
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect(home_url_for(request.user))
+        return redirect(home_url_for(request.user))  # type: ignore[arg-type]
     demo_logins = []
     if settings.DEMO_MODE:
-        demo_logins = list(DemoLogin.objects.select_related("user").prefetch_related("user__roles__region"))
+        demo_logins = list(
+            DemoLogin.objects.select_related("user").prefetch_related("user__roles__region")
+        )
     return render(request, "accounts/home.html", {"demo_logins": demo_logins})
 
 
@@ -43,30 +46,43 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             return redirect(_next_url(request) or home_url_for(user))
-    return render(request, "accounts/login.html", {
-        "form": password_form, "code_form": CodeLoginForm(), "mode": mode, "next": _next_url(request),
-    })
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": password_form,
+            "code_form": CodeLoginForm(),
+            "mode": mode,
+            "next": _next_url(request),
+        },
+    )
 
 
 @require_POST
-def send_code(request: HttpRequest) -> HttpResponse:
+def send_code(request: HtmxHttpRequest) -> HttpResponse:
     form = SendCodeForm(request.POST)
-    code_form = CodeLoginForm(initial={"phone": request.POST.get("phone", "")})
-    if form.is_valid():
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [str(e) for e in form.errors["phone"]]
+    else:
         try:
             services.send_login_code(phone=form.cleaned_data["phone"])
         except services.LoginError as exc:
-            code_form.add_error(None, str(exc))
+            errors = [str(exc)]
         else:
             messages.success(request, _("If this number has an account, a code is on its way."))
-    else:
-        code_form = CodeLoginForm(request.POST)
-        code_form.errors.clear()
-        code_form.add_error("phone", form.errors["phone"])
     template = "accounts/login.html#code-form" if request.htmx else "accounts/login.html"
-    return render(request, template, {
-        "form": PasswordLoginForm(), "code_form": code_form, "mode": "code", "next": _next_url(request),
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": PasswordLoginForm(),
+            "mode": "code",
+            "next": _next_url(request),
+            "code_form": CodeLoginForm(initial={"phone": request.POST.get("phone", "")}),
+            "code_errors": errors,
+        },
+    )
 
 
 @require_POST
@@ -80,9 +96,16 @@ def login_code(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             return redirect(_next_url(request) or home_url_for(user))
-    return render(request, "accounts/login.html", {
-        "form": PasswordLoginForm(), "code_form": code_form, "mode": "code", "next": _next_url(request),
-    })
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": PasswordLoginForm(),
+            "code_form": code_form,
+            "mode": "code",
+            "next": _next_url(request),
+        },
+    )
 
 
 @require_POST
@@ -92,13 +115,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
-    roles = RoleAssignment.objects.active().filter(user=request.user).select_related("region", "organization")
+def me(request: AuthenticatedHttpRequest) -> HttpResponse:
+    roles = (
+        RoleAssignment.objects.active()
+        .filter(user=request.user)
+        .select_related("region", "organization")
+    )
     return render(request, "accounts/me.html", {"roles": roles})
 
 
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if "admin" not in user_roles(request.user):
         raise Http404
     entries = SensitiveAccessLog.objects.select_related("viewer")

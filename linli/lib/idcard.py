@@ -23,6 +23,8 @@ def validate_id_number(value: str) -> None:
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise ValidationError(_("The ID number holds an impossible birth date."), code="id") from exc
+        raise ValidationError(
+            _("The ID number holds an impossible birth date."), code="id"
+        ) from exc
     if check_digit(value[:17]) != value[17]:
         raise ValidationError(_("The ID number's check character is wrong."), code="id")

@@ -57,7 +57,11 @@ class Region(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     # Materialised path of ids, "/1/7/42/": subtree queries are one indexed prefix match.
@@ -102,6 +106,9 @@ class TerritoryVersion(models.Model):
 
     version = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"territory version {self.version}"
+
 
 class Estate(models.Model):
     """小区: a residential estate inside a grid."""
@@ -115,20 +122,29 @@ class Estate(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     grid = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="estates", verbose_name=_("grid"),
+        Region,
+        on_delete=models.PROTECT,
+        related_name="estates",
+        verbose_name=_("grid"),
         limit_choices_to={"level": Region.Level.GRID},
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     build_year = models.PositiveSmallIntegerField(_("build year"), null=True, blank=True)
     building_count = models.PositiveIntegerField(_("buildings"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
-    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=12, decimal_places=2, default=0)
+    floor_area_m2 = models.DecimalField(
+        _("floor area (m²)"), max_digits=12, decimal_places=2, default=0
+    )
     property_mode = models.CharField(
         _("property mode"), max_length=16, choices=PropertyMode.choices, default=PropertyMode.NONE
     )
     property_company = models.ForeignKey(
-        "accounts.Organization", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="managed_estates", verbose_name=_("property company"),
+        "accounts.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_estates",
+        verbose_name=_("property company"),
     )
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
@@ -168,7 +184,11 @@ class Building(models.Model):
         Estate, on_delete=models.CASCADE, related_name="buildings", verbose_name=_("estate")
     )
     courtyard = models.ForeignKey(
-        Courtyard, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings",
+        Courtyard,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="buildings",
         verbose_name=_("courtyard"),
     )
     number = models.CharField(_("building number"), max_length=20)
@@ -193,7 +213,9 @@ class Dwelling(models.Model):
     )
     unit = models.CharField(_("entrance unit"), max_length=10, blank=True)
     number = models.CharField(_("room number"), max_length=20)
-    area_m2 = models.DecimalField(_("area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     is_rental = models.BooleanField(_("rental"), default=False)
 
     class Meta:
@@ -239,18 +261,29 @@ class Resident(models.Model):
         _("residency"), max_length=12, choices=Residency.choices, default=Residency.REGISTERED
     )
     grid = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="residents", verbose_name=_("grid"),
+        Region,
+        on_delete=models.PROTECT,
+        related_name="residents",
+        verbose_name=_("grid"),
         limit_choices_to={"level": Region.Level.GRID},
     )
     dwelling = models.ForeignKey(
-        Dwelling, on_delete=models.SET_NULL, null=True, blank=True, related_name="residents",
+        Dwelling,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
         verbose_name=_("dwelling"),
     )
     relation_to_head = models.CharField(_("relation to household head"), max_length=20, blank=True)
     special_group = models.CharField(_("special group"), max_length=40, blank=True)
     user = models.OneToOneField(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="resident_record", verbose_name=_("account"),
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident_record",
+        verbose_name=_("account"),
     )
 
     objects = ResidentQuerySet.as_manager()

@@ -14,10 +14,19 @@ from linli.territory.models import Region, RegionQuerySet, Resident, ResidentQue
 
 # Roles that may look at the territory (regions, grids, estates) of their region.
 TERRITORY_ROLES = frozenset(
-    {Role.GRID_WORKER, Role.GRID_LEADER, Role.DISPATCHER, Role.PROGRAMME_STAFF, Role.LEADER, Role.ADMIN}
+    {
+        Role.GRID_WORKER,
+        Role.GRID_LEADER,
+        Role.DISPATCHER,
+        Role.PROGRAMME_STAFF,
+        Role.LEADER,
+        Role.ADMIN,
+    }
 )
 # Roles that may list the people of their region (always masked at first).
-PEOPLE_ROLES = frozenset({Role.GRID_WORKER, Role.GRID_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN})
+PEOPLE_ROLES = frozenset(
+    {Role.GRID_WORKER, Role.GRID_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN}
+)
 # Roles whose work needs a person's phone or ID number; each unmasked view is logged.
 REVEAL_ROLES = frozenset({Role.GRID_WORKER, Role.GRID_LEADER, Role.DISPATCHER, Role.ADMIN})
 # Roles that may import and edit the territory.

@@ -37,22 +37,42 @@ def geometry_centroid(geometry: dict[str, Any] | None) -> tuple[float | None, fl
 
 
 def create_region(
-    *, code: str, name: str, level: int, kind: str, parent: Region | None,
-    geometry: dict[str, Any] | None = None, households: int = 0, population: int = 0,
-    actor: User | None = None, audit: bool = True,
+    *,
+    code: str,
+    name: str,
+    level: int,
+    kind: str,
+    parent: Region | None,
+    geometry: dict[str, Any] | None = None,
+    households: int = 0,
+    population: int = 0,
+    actor: User | None = None,
+    audit: bool = True,
 ) -> Region:
     """Create one region below `parent` with its materialised path."""
     if parent is None and level != Region.Level.CITY:
         raise ValidationError(_("Only a city may have no parent."))
     if parent is not None and _CHILD_LEVEL.get(Region.Level(parent.level)) != level:
-        raise ValidationError(_("A %(child)s cannot sit directly under a %(parent)s.") % {
-            "child": Region.Level(level).label, "parent": Region.Level(parent.level).label,
-        })
+        raise ValidationError(
+            _("A %(child)s cannot sit directly under a %(parent)s.")
+            % {
+                "child": Region.Level(level).label,
+                "parent": Region.Level(parent.level).label,
+            }
+        )
     lng, lat = geometry_centroid(geometry)
     with transaction.atomic():
         region = Region(
-            code=code, name=name, level=level, kind=kind, parent=parent, geometry=geometry,
-            centroid_lng=lng, centroid_lat=lat, households=households, population=population,
+            code=code,
+            name=name,
+            level=level,
+            kind=kind,
+            parent=parent,
+            geometry=geometry,
+            centroid_lng=lng,
+            centroid_lat=lat,
+            households=households,
+            population=population,
             path="/",
         )
         region.full_clean(exclude=["path"])
@@ -62,11 +82,15 @@ def create_region(
         if geometry and level == Region.Level.GRID:
             bump_territory_version()
         if audit:
-            record_audit(actor=actor, action="region.create", target=region, summary=f"{code} {name}")
+            record_audit(
+                actor=actor, action="region.create", target=region, summary=f"{code} {name}"
+            )
     return region
 
 
-def set_region_geometry(*, region: Region, geometry: dict[str, Any] | None, actor: User | None) -> None:
+def set_region_geometry(
+    *, region: Region, geometry: dict[str, Any] | None, actor: User | None
+) -> None:
     region.geometry = geometry
     region.centroid_lng, region.centroid_lat = geometry_centroid(geometry)
     with transaction.atomic():
