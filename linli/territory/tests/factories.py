@@ -34,7 +34,7 @@ class CityFactory(_RegionFactory):
 
 class DistrictFactory(_RegionFactory):
     parent = factory.SubFactory(CityFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:4]}{n % 100:02d}000000")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:4]}{n % 99 + 1:02d}000000")
     name = factory.Sequence(lambda n: f"测试区{n}")
     level = Region.Level.DISTRICT
     kind = Region.Kind.DISTRICT
@@ -42,7 +42,7 @@ class DistrictFactory(_RegionFactory):
 
 class SubdistrictFactory(_RegionFactory):
     parent = factory.SubFactory(DistrictFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:6]}{n % 100:03d}000")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:6]}{n % 999 + 1:03d}000")
     name = factory.Sequence(lambda n: f"测试街道{n}")
     level = Region.Level.SUBDISTRICT
     kind = Region.Kind.SUBDISTRICT
@@ -50,7 +50,7 @@ class SubdistrictFactory(_RegionFactory):
 
 class CommunityFactory(_RegionFactory):
     parent = factory.SubFactory(SubdistrictFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:9]}{n % 1000:03d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:9]}{n % 999 + 1:03d}")
     name = factory.Sequence(lambda n: f"测试社区{n}")
     level = Region.Level.COMMUNITY
     kind = Region.Kind.COMMUNITY
