@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "linli.accounts",
     "linli.territory",
+    "linli.renewal",
+    "linli.api",
 ]
 
 MIDDLEWARE = [

@@ -5,12 +5,15 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from linli.accounts.views import home
+from linli.api.api import api
 
 urlpatterns = [
     path("", home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("linli.accounts.urls")),
     path("territory/", include("linli.territory.urls")),
+    path("renewal/", include("linli.renewal.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -1,0 +1,71 @@
+"""背街小巷整治提升: alley segments improved one by one, each with a stage, a yearly cohort,
+a theme (一巷一品) and the demonstration-street flag."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class StreetProjectQuerySet(models.QuerySet["StreetProject"]):
+    def within_paths(self, paths: list[str]) -> StreetProjectQuerySet:
+        q = Q(pk__in=[])
+        for path in paths:
+            q |= Q(district__path__startswith=path) | Q(subdistrict__path__startswith=path)
+        return self.filter(q)
+
+
+class StreetProject(models.Model):
+    class Stage(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+
+    name = models.CharField(_("alley"), max_length=100)
+    district = models.ForeignKey(
+        "territory.Region",
+        on_delete=models.PROTECT,
+        related_name="street_projects",
+        verbose_name=_("district"),
+    )
+    subdistrict = models.ForeignKey(
+        "territory.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subdistrict"),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Stage.choices, default=Stage.PLANNED, db_index=True
+    )
+    is_demonstration = models.BooleanField(_("demonstration street"), default=False)
+    cohort_year = models.PositiveSmallIntegerField(_("cohort year"))
+    theme = models.CharField(_("theme (一巷一品)"), max_length=100, blank=True)
+    length_m = models.PositiveIntegerField(_("length (m)"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = StreetProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alley project")
+        verbose_name_plural = _("alley projects")
+        ordering = ["district__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="renewal_alley_unique_name"),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True)
+                | Q(started_on__isnull=False, completed_on__gte=F("started_on")),
+                name="renewal_alley_completed_after_started",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
