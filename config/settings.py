@@ -166,6 +166,8 @@ MAP_TILE_URL = os.environ.get(
     "MAP_TILE_URL", "https://webrd0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}"
 )
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© 高德地图")
+# The letters or digits that fill {s} in MAP_TILE_URL (Amap: 1234, OpenStreetMap: abc).
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "1234")
 # Tiles from Chinese providers are in GCJ-02; our geometry is WGS84 and is shifted to match.
 MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "gcj02")
 if MAP_TILE_CRS not in ("gcj02", "wgs84"):
