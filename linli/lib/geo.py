@@ -6,6 +6,8 @@ form, so it is solved by fixed-point iteration to well under a centimetre.
 
 import math
 
+import numpy as np
+
 _A = 6378245.0  # Krasovsky 1940 semi-major axis, used by the GCJ-02 formula
 _EE = 0.00669342162296594323  # its first eccentricity squared
 
@@ -64,3 +66,31 @@ def haversine_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
     dp, dl = p2 - p1, math.radians(lng2 - lng1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * r * math.asin(math.sqrt(h))
+
+
+def gcj02_to_wgs84_array(lngs: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised gcj02_to_wgs84 for numpy arrays (same formula, six iterations)."""
+    lngs = np.asarray(lngs, dtype=np.float64)
+    lats = np.asarray(lats, dtype=np.float64)
+    inside = (lngs >= 72.004) & (lngs <= 137.8347) & (lats >= 0.8293) & (lats <= 55.8271)
+    wlng, wlat = lngs.copy(), lats.copy()
+    for _ in range(6):
+        x, y = wlng - 105.0, wlat - 35.0
+        pi = np.pi
+        tlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+        tlat += (20.0 * np.sin(6.0 * x * pi) + 20.0 * np.sin(2.0 * x * pi)) * 2.0 / 3.0
+        tlat += (20.0 * np.sin(y * pi) + 40.0 * np.sin(y / 3.0 * pi)) * 2.0 / 3.0
+        tlat += (160.0 * np.sin(y / 12.0 * pi) + 320 * np.sin(y * pi / 30.0)) * 2.0 / 3.0
+        tlng = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+        tlng += (20.0 * np.sin(6.0 * x * pi) + 20.0 * np.sin(2.0 * x * pi)) * 2.0 / 3.0
+        tlng += (20.0 * np.sin(x * pi) + 40.0 * np.sin(x / 3.0 * pi)) * 2.0 / 3.0
+        tlng += (150.0 * np.sin(x / 12.0 * pi) + 300.0 * np.sin(x / 30.0 * pi)) * 2.0 / 3.0
+        radlat = wlat / 180.0 * pi
+        magic = 1 - _EE * np.sin(radlat) ** 2
+        sqrtmagic = np.sqrt(magic)
+        dlat = (tlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * pi)
+        dlng = (tlng * 180.0) / (_A / sqrtmagic * np.cos(radlat) * pi)
+        # wgs + offset(wgs) should equal the input; step by the residual.
+        wlng = np.where(inside, wlng - (wlng + dlng - lngs), wlng)
+        wlat = np.where(inside, wlat - (wlat + dlat - lats), wlat)
+    return wlng, wlat

@@ -13,6 +13,7 @@ from shapely.geometry import shape
 
 from linli.accounts.models import User
 from linli.accounts.services import record_audit
+from linli.territory import gridindex
 from linli.territory.models import Region, TerritoryVersion
 
 _CHILD_LEVEL = {
@@ -27,6 +28,8 @@ def bump_territory_version() -> None:
     updated = TerritoryVersion.objects.filter(pk=1).update(version=F("version") + 1)
     if not updated:
         TerritoryVersion.objects.create(pk=1, version=1)
+    # This process rebuilds its point index at once; others notice the new version.
+    transaction.on_commit(gridindex.invalidate)
 
 
 def geometry_centroid(geometry: dict[str, Any] | None) -> tuple[float | None, float | None]:
