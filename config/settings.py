@@ -136,6 +136,24 @@ SMS_CODE_MAX_ATTEMPTS = envint("SMS_CODE_MAX_ATTEMPTS", "5")
 SMS_CODE_RESEND_SECONDS = envint("SMS_CODE_RESEND_SECONDS", "60")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "linli.lib.sms.LoggingSmsBackend")
 
+# Notifications (docs/notifications.md): every one lands in the in-app inbox and is also sent
+# through these channels where the person has an address. Every default backend only logs.
+NOTIFICATION_CHANNELS = [
+    c.strip() for c in os.environ.get("NOTIFICATION_CHANNELS", "inapp,sms").split(",") if c.strip()
+]
+if unknown_channels := set(NOTIFICATION_CHANNELS) - {"inapp", "sms", "wechat", "email"}:
+    raise ImproperlyConfigured(f"NOTIFICATION_CHANNELS: unknown {sorted(unknown_channels)}")
+WECHAT_BACKEND = os.environ.get("WECHAT_BACKEND", "linli.lib.channels.LoggingWeChatBackend")
+WECHAT_TEMPLATE_ID = os.environ.get("WECHAT_TEMPLATE_ID", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "linli.lib.channels.LoggingEmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "linli@localhost")
+# Links in SMS, WeChat and e-mail messages start with this.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Photos (linli/lib/photos.py): largest upload and most pixels accepted.
+PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", str(10 * 1024 * 1024))
+PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", str(40_000_000))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "linli" / "lib" / "locale"]

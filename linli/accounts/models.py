@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -61,6 +62,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Where notifications go besides the inbox (see accounts.notifications), and in which language.
+    email = models.EmailField(_("e-mail"), blank=True)
+    wechat_openid = models.CharField(_("WeChat openid"), max_length=64, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
 
     objects = UserManager()
 
@@ -265,3 +272,76 @@ class DemoLogin(models.Model):
 
     def __str__(self) -> str:
         return f"demo {self.role}: {self.user}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_user(self, user: User) -> NotificationQuerySet:
+        return self.filter(user=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def inbox_order(self) -> NotificationQuerySet:
+        """Unread first, then newest first."""
+        is_unread = models.ExpressionWrapper(
+            Q(read_at__isnull=True), output_field=models.BooleanField()
+        )
+        return self.order_by(is_unread.desc(), "-created_at", "-pk")
+
+
+class Notification(models.Model):
+    """One message in a person's in-app inbox, worded in their language when it was sent."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeliveryStatus(models.TextChoices):
+    SENT = "sent", _("sent")
+    RETRYING = "retrying", _("failed, will retry")
+    FAILED = "failed", _("failed")
+    UNREACHABLE = "unreachable", _("no address on this channel")
+
+
+class NotificationDelivery(models.Model):
+    """How sending one notification through one outside channel went, over all attempts."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    status = models.CharField(_("status"), max_length=20, choices=DeliveryStatus.choices)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="notification_delivery_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} via {self.channel}: {self.status}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.accounts import views
+from linli.accounts import inbox_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("me/", views.me, name="me"),
     path("access-log/", views.access_log, name="access_log"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", inbox_views.notification_read, name="notification_read"),
+    path("inbox/read-all/", inbox_views.notifications_read_all, name="notifications_read_all"),
 ]
