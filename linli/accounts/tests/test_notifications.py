@@ -345,3 +345,27 @@ def test_anonymous_visitors_have_no_unread_count(rf):
 def test_every_role_sees_messages_in_the_menu(role):
     user = RoleFactory(role=role).user
     assert {"label": "消息", "url": "/accounts/inbox/"} in navigation_for(user)
+
+
+@pytest.mark.browser
+def test_a_resident_reads_messages_on_a_phone(live_server, page, client):
+    user = RoleFactory(role=Role.RESIDENT).user
+    Notification.objects.create(user=user, title="您的工单已受理", body="网格员会联系您。")
+    Notification.objects.create(user=user, title="工单已办结", url="/accounts/me/")
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/accounts/inbox/")
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="消息").wait_for()
+    assert page.get_by_text("2 条未读").is_visible()
+    first = page.get_by_role("listitem").filter(has_text="您的工单已受理")
+    first.get_by_role("button", name="标为已读").click()
+    first.get_by_role("button", name="标为已读").wait_for(state="detached")
+    assert first.get_by_text("未读").count() == 0
+    page.get_by_role("listitem").filter(has_text="工单已办结").get_by_role(
+        "button", name="查看"
+    ).click()
+    page.wait_for_url(f"{live_server.url}/accounts/me/")
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
