@@ -105,6 +105,8 @@ class EstatePlan:
     stored: dict[str, Estate]
     stored_courtyards: dict[tuple[int, str], Courtyard] = field(default_factory=dict)
     stored_buildings: dict[tuple[int, str], Building] = field(default_factory=dict)
+    # Keys on rows refused cell by cell: rows that refer to them are not refused again.
+    unreadable: set[Any] = field(default_factory=set)
 
 
 def read_estates(data: BinaryIO) -> EstatePlan:
@@ -123,12 +125,20 @@ def read_estates(data: BinaryIO) -> EstatePlan:
         grids={},
         stored={},
     )
-    if not problems and not plan.estates and not plan.courtyards and not plan.buildings:
-        problems.append(ImportProblem(ESTATES, None, None, _("The sheet holds no rows.")))
-    if not problems:
+    for sheet, key in ((ESTATES, "code"), (COURTYARDS, "name")):
+        for row in result.rows.get(sheet, []):
+            if (sheet, row.row) in bad:
+                estate = row.values.get("estate")
+                plan.unreadable.add(
+                    (estate, row.values.get(key)) if estate else row.values.get(key)
+                )
+    if plan.estates or plan.courtyards or plan.buildings:
         problems.extend(_check(plan))
+    elif not problems:
+        problems.append(ImportProblem(ESTATES, None, None, _("The sheet holds no rows.")))
     if problems:
-        raise ImportFailed(problems)
+        order = {ESTATES: 0, COURTYARDS: 1, BUILDINGS: 2}
+        raise ImportFailed(sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0)))
     return plan
 
 
@@ -178,7 +188,7 @@ def _check(plan: EstatePlan) -> list[ImportProblem]:
     for sheet, rows in ((COURTYARDS, plan.courtyards), (BUILDINGS, plan.buildings)):
         for row in rows:
             code = row.values["estate"]
-            if code not in in_file and code not in plan.stored:
+            if code not in in_file and code not in plan.stored and code not in plan.unreadable:
                 problems.append(
                     ImportProblem(
                         sheet,
@@ -198,10 +208,11 @@ def _check(plan: EstatePlan) -> list[ImportProblem]:
     courtyards_in_file = {(r.values["estate"], r.values["name"]) for r in plan.courtyards}
     codes_by_pk = {e.pk: code for code, e in plan.stored.items()}
     stored_names = {(codes_by_pk[eid], name) for (eid, name) in plan.stored_courtyards}
+    known = courtyards_in_file | stored_names | plan.unreadable
     for row in plan.buildings:
         name = row.values["courtyard"]
         key = (row.values["estate"], name)
-        if name and key not in courtyards_in_file and key not in stored_names:
+        if name and key not in known and row.values["estate"] not in plan.unreadable:
             problems.append(
                 ImportProblem(
                     BUILDINGS,

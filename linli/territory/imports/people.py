@@ -107,10 +107,10 @@ def read_people(data: BinaryIO) -> PeoplePlan:
     problems = result.problems
     bad = {p.row for p in problems}
     plan = PeoplePlan(rows=[r for r in result.rows.get(SHEET, []) if r.row not in bad])
-    if not problems and not plan.rows:
-        problems.append(ImportProblem(SHEET, None, None, _("The sheet holds no rows.")))
-    if not problems:
+    if plan.rows:
         problems.extend(_check(plan))
+    elif not problems:
+        problems.append(ImportProblem(SHEET, None, None, _("The sheet holds no rows.")))
     if problems:
         raise ImportFailed(sorted(problems, key=lambda p: p.row or 0))
     return plan

@@ -11,7 +11,7 @@ parent is refused (its whole subtree would move).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.db import transaction
@@ -151,6 +151,8 @@ class RegionPlan:
     rows: list[RegionRow]
     existing: dict[str, Region]
     stored_parents: dict[str, Region]
+    # Codes on rows refused cell by cell: rows naming them as parent are not refused again.
+    unreadable: set[str] = field(default_factory=set)
 
 
 def read_regions(data: BinaryIO) -> RegionPlan:
@@ -177,7 +179,12 @@ def read_regions(data: BinaryIO) -> RegionPlan:
     if not problems and not rows:
         problems.append(ImportProblem(SHEET, None, None, _("The sheet holds no rows.")))
     plan = RegionPlan(rows=rows, existing={}, stored_parents={})
-    if not problems:
+    plan.unreadable = {
+        r.values["code"]
+        for r in result.rows.get(SHEET, [])
+        if r.row in bad_rows and r.values.get("code")
+    }
+    if rows:
         problems.extend(_check(plan))
     if problems:
         raise ImportFailed(sorted(problems, key=lambda p: (p.sheet, p.row or 0)))
@@ -216,16 +223,6 @@ def _check_row(
     add: Any,
 ) -> None:
     level_label = Level(row.level).label
-    if code_level(row.code) != row.level:
-        add(
-            row,
-            "区划代码",
-            _("The code %(code)s does not have the shape of a %(level)s code.")
-            % {"code": row.code, "level": level_label},
-        )
-        return
-    if row.kind not in KINDS_BY_LEVEL[Level(row.level)]:
-        add(row, "类型", _("A %(level)s cannot be of this type.") % {"level": level_label})
     existing = stored.get(row.code)
     if existing is not None:
         if existing.level != row.level:
@@ -237,6 +234,16 @@ def _check_row(
             )
             return
         plan.existing[row.code] = existing
+    if code_level(row.code) != row.level:
+        add(
+            row,
+            "区划代码",
+            _("The code %(code)s does not have the shape of a %(level)s code.")
+            % {"code": row.code, "level": level_label},
+        )
+        return
+    if row.kind not in KINDS_BY_LEVEL[Level(row.level)]:
+        add(row, "类型", _("A %(level)s cannot be of this type.") % {"level": level_label})
     if row.level == Level.CITY:
         if row.parent_code:
             add(row, "上级代码", _("A city has no parent; leave this cell empty."))
@@ -251,6 +258,8 @@ def _check_row(
         parent_level = stored[row.parent_code].level
         plan.stored_parents[row.parent_code] = stored[row.parent_code]
     if parent_level is None:
+        if row.parent_code in plan.unreadable:
+            return
         add(
             row,
             "上级代码",
