@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import (
     AuditEntry,
+    Notification,
+    NotificationDelivery,
     Organization,
     OrganizationMembership,
     RoleAssignment,
@@ -72,3 +74,24 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "summary"]
     list_filter = ["action"]
     search_fields = ["summary", "target_id"]
+
+
+class DeliveryInline(admin.TabularInline):
+    model = NotificationDelivery
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "channel",
+        "status",
+        "attempts",
+        "last_error",
+        "last_attempt_at",
+        "delivered_at",
+    ]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "title", "read_at"]
+    search_fields = ["user__phone", "user__name", "title"]
+    inlines = [DeliveryInline]

@@ -11,6 +11,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from linli.lib.masking import mask_phone
+
 logger = logging.getLogger("linli.sms")
 
 
@@ -20,7 +22,7 @@ class SmsBackend(Protocol):
 
 class LoggingSmsBackend:
     def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
 class MemorySmsBackend:

@@ -10,7 +10,6 @@ from django_tasks import default_task_backend
 
 from linli.accounts import notifications
 from linli.accounts.models import DeliveryStatus, Notification, NotificationDelivery, Role
-from linli.accounts.navigation import navigation_for
 from linli.accounts.notifications import deliver_notification, notify
 from linli.accounts.tests.factories import RoleFactory, UserFactory
 from linli.lib.channels import MemoryWeChatBackend
@@ -342,9 +341,12 @@ def test_anonymous_visitors_have_no_unread_count(rf):
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_role_sees_messages_in_the_menu(role):
+def test_every_role_sees_messages_with_the_unread_count_in_the_header(role, client):
     user = RoleFactory(role=role).user
-    assert {"label": "消息", "url": "/accounts/inbox/"} in navigation_for(user)
+    Notification.objects.create(user=user, title="新消息")
+    client.force_login(user)
+    html = client.get(reverse("accounts:me")).content.decode()
+    assert 'href="/accounts/inbox/">消息 <span class="badge"' in html
 
 
 @pytest.mark.browser
