@@ -35,7 +35,7 @@ STARTED_STAGES = (Stage.STARTED, Stage.COMPLETED, Stage.ACCEPTED)
 COMPLETED_STAGES = (Stage.COMPLETED, Stage.ACCEPTED)
 
 
-def _stage_date_constraints(prefix: str) -> list[models.CheckConstraint]:
+def _stage_date_constraints(prefix: str) -> list[models.BaseConstraint]:
     """Dates must follow each other: nothing completes before it starts, nothing is accepted
     before it is completed. The database holds the line even if a service is bypassed."""
     return [

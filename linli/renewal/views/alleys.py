@@ -1,0 +1,97 @@
+"""Back alleys (背街小巷): list, create, edit and move through the stages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from linli.accounts.http import AuthenticatedHttpRequest
+from linli.renewal import permissions
+from linli.renewal.forms import AlleyForm, StageForm, apply_errors
+from linli.renewal.models import StreetProject
+from linli.renewal.services import alleys as services
+
+
+@login_required
+def alley_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_read_renewal(request.user):
+        raise Http404
+    qs = permissions.visible_alleys(request.user).select_related("district", "subdistrict")
+    if stage := request.GET.get("stage"):
+        qs = qs.filter(stage=stage)
+    if request.GET.get("demonstration"):
+        qs = qs.filter(is_demonstration=True)
+    context = {
+        "alleys": qs.order_by("-cohort_year", "district__code", "name"),
+        "stages": StreetProject.Stage.choices,
+        "stage": stage or "",
+        "can_edit": permissions.can_edit_renewal(request.user),
+    }
+    return render(request, "renewal/alleys.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alley_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    if not permissions.can_edit_renewal(request.user):
+        raise Http404
+    alley = permissions.get_alley_for(request.user, pk, write=True) if pk else None
+    form = AlleyForm(
+        request.POST or None, instance=alley, districts=permissions.editable_districts(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.ALLEY_FIELDS}
+        try:
+            if alley is None:
+                alley = services.create_alley(actor=request.user, **data)
+            else:
+                alley = services.update_alley(alley=alley, actor=request.user, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Alley %(name)s saved.") % {"name": alley.name})
+            return redirect("renewal:alley", pk=alley.pk)
+    return render(request, "renewal/alley_form.html", {"form": form, "alley": alley})
+
+
+@login_required
+def alley_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    alley = permissions.get_alley_for(request.user, pk)
+    can_edit = permissions.can_edit_region(request.user, alley.subdistrict or alley.district)
+    next_stage = sorted(services.TRANSITIONS[alley.stage])
+    context = {
+        "alley": alley,
+        "can_edit": can_edit,
+        "next_stage": StreetProject.Stage(next_stage[0]) if next_stage else None,
+        "orders": _alley_orders(alley),
+    }
+    return render(request, "renewal/alley_detail.html", context)
+
+
+def _alley_orders(alley: StreetProject) -> list[object]:
+    links = getattr(alley, "work_order_links", None)
+    if links is None:
+        return []
+    return list(links.select_related("work_order").order_by("-pk")[:50])
+
+
+@login_required
+@require_POST
+def alley_advance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    alley = permissions.get_alley_for(request.user, pk, write=True)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date of the new stage."))
+        return redirect("renewal:alley", pk=pk)
+    try:
+        services.advance_alley(
+            alley=alley, to=form.cleaned_data["to"], on=form.cleaned_data["on"], actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("renewal:alley", pk=pk)

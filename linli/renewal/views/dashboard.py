@@ -1,0 +1,158 @@
+"""The leaders' renovation dashboard: the seed's figures, by district, stage and year, with
+charts and a map, all computed from the records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from linli.accounts.http import AuthenticatedHttpRequest
+from linli.lib.geo import wgs84_to_gcj02
+from linli.renewal import permissions, queries
+from linli.renewal.models import RenovationProject, StreetProject
+from linli.territory.models import Region
+
+
+def _cards(s: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline figures as the bureau reports them: 万㎡, 亿元, 万户."""
+    return [
+        {
+            "key": "estates_started",
+            "label": _("Estates started"),
+            "value": s["estates_started"],
+            "unit": _("estates"),
+        },
+        {
+            "key": "estates_completed",
+            "label": _("Estates completed"),
+            "value": s["estates_completed"],
+            "unit": _("estates"),
+        },
+        {
+            "key": "floor_area",
+            "label": _("Floor area renovated"),
+            "value": f"{s['floor_area_m2'] / 10_000:,.0f}",
+            "unit": _("10,000 m²"),
+        },
+        {
+            "key": "investment",
+            "label": _("Investment"),
+            "value": f"{s['investment_yuan'] / 100_000_000:,.2f}",
+            "unit": _("100 million yuan"),
+        },
+        {
+            "key": "households",
+            "label": _("Households benefited"),
+            "value": f"{s['households'] / 10_000:,.1f}",
+            "unit": _("10,000 households"),
+        },
+        {"key": "projects", "label": _("Projects"), "value": s["projects"], "unit": _("projects")},
+        {
+            "key": "estates_in_projects",
+            "label": _("Estates bundled into projects"),
+            "value": s["estates_in_projects"],
+            "unit": _("estates"),
+        },
+        {
+            "key": "courtyards_merged",
+            "label": _("Courtyards merged"),
+            "value": s["courtyards_merged"],
+            "unit": _("courtyards"),
+        },
+        {
+            "key": "access_control",
+            "label": _("Estates with new access control"),
+            "value": s["estates_with_access_control"],
+            "unit": _("estates"),
+        },
+        {
+            "key": "surveillance",
+            "label": _("Estates with surveillance"),
+            "value": s["estates_with_surveillance"],
+            "unit": _("estates"),
+        },
+    ]
+
+
+def _alley_cards(s: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": "alleys_demonstration",
+            "label": _("Demonstration streets"),
+            "value": s["alleys_demonstration"],
+            "unit": _("streets"),
+        },
+        {
+            "key": "alleys_completed",
+            "label": _("Alleys completed"),
+            "value": s["alleys_completed"],
+            "unit": _("alleys"),
+        },
+        {
+            "key": "alleys_in_progress",
+            "label": _("Alleys in progress"),
+            "value": s["alleys_in_progress"],
+            "unit": _("alleys"),
+        },
+        {
+            "key": "alleys_new_this_year",
+            "label": _("Alleys improved this year"),
+            "value": s["alleys_new_this_year"],
+            "unit": _("alleys"),
+        },
+    ]
+
+
+def _map_points(scope: queries.Scope) -> list[dict[str, Any]]:
+    points = queries.map_points(scope)
+    if settings.MAP_TILE_CRS == "gcj02":
+        for point in points:
+            point["lng"], point["lat"] = wgs84_to_gcj02(point["lng"], point["lat"])
+    return points
+
+
+@login_required
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        asked = queries.scope_from_params(
+            district=request.GET.get("district"), year=request.GET.get("year")
+        )
+    except ValidationError:
+        asked = queries.Scope()
+    scope = permissions.scope_for(request.user, asked)
+    summary = queries.renovation_summary(scope)
+    districts = list(permissions.readable_districts(request.user).order_by("code"))
+    codes = {d.code for d in districts}
+    city = Region.objects.filter(level=Region.Level.CITY).first()
+    rows = [r for r in queries.by_district(city, scope.year) if r["code"] in codes] if city else []
+    charts = {
+        "districts": rows,
+        "stages": queries.by_stage(scope),
+        "years": queries.by_year(scope),
+        "points": _map_points(scope),
+    }
+    context = {
+        "scope": scope,
+        "summary": summary,
+        "cards": _cards(summary),
+        "alley_cards": _alley_cards(summary),
+        "districts": districts,
+        "years": _years(),
+        "rows": rows,
+        "charts": charts,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "renewal/dashboard.html", context)
+
+
+def _years() -> list[int]:
+    batches = set(RenovationProject.objects.values_list("batch_year", flat=True))
+    cohorts = set(StreetProject.objects.values_list("cohort_year", flat=True))
+    return sorted(batches | cohorts, reverse=True)
