@@ -104,3 +104,25 @@ def can_reveal(user: User, resident: Resident) -> bool:
     if resident.user_id is not None and resident.user_id == user.pk:
         return True
     return any(resident.grid.path.startswith(p) for p in region_paths(user, REVEAL_ROLES))
+
+
+def can_list_people(user: User, region: Region) -> bool:
+    """Whether the user may list the people living in `region` (always masked at first)."""
+    return any(region.path.startswith(p) for p in region_paths(user, PEOPLE_ROLES))
+
+
+# Grid staff whose work phone offices and the residents of their grid may look up.
+GRID_STAFF_ROLES = frozenset({Role.GRID_WORKER, Role.GRID_LEADER})
+
+
+def can_reveal_staff_phone(user: User, assignment: RoleAssignment) -> bool:
+    """A grid worker's or grid leader's phone: for anyone who may browse that region, and
+    for the residents living in it (their own record or resident role lies inside it)."""
+    if assignment.role not in GRID_STAFF_ROLES or not user.is_authenticated:
+        return False
+    region = assignment.region
+    if any(region.path.startswith(p) for p in region_paths(user, TERRITORY_ROLES)):
+        return True
+    homes = [*region_paths(user, frozenset({Role.RESIDENT}))]
+    homes += Resident.objects.filter(user=user).values_list("grid__path", flat=True)
+    return any(home.startswith(region.path) for home in homes)

@@ -12,6 +12,8 @@ urlpatterns = [
     path("r/<str:code>/estates/", pages.region_estates, name="estates"),
     path("estates/<str:code>/", pages.estate_detail, name="estate"),
     path("residents/<int:pk>/reveal/<str:field>/", pages.reveal_resident_field, name="reveal"),
+    path("home/", pages.resident_home, name="resident_home"),
+    path("staff/<int:pk>/phone/", pages.reveal_staff_phone, name="reveal_staff_phone"),
     # Map data and point lookup (lookup.py)
     path("r/<str:code>/map.geojson", lookup.region_map, name="region_map"),
     path("lookup/", lookup.resolve, name="lookup"),

@@ -1,0 +1,163 @@
+/* Linli territory map: grid polygons with their names, and points (estates), on a Leaflet
+ * map. Config comes from the page (territory/_map.html). Geometry is stored in WGS84; when
+ * the tiles are GCJ-02 (Chinese providers) it is shifted to match. Everything but the tiles
+ * is drawn by us, so the map still reads when no tile server is reachable. */
+(function () {
+  "use strict";
+
+  // WGS84 -> GCJ-02: the public formula, the same as linli/lib/geo.py.
+  var A = 6378245.0;
+  var EE = 0.00669342162296594323;
+
+  function outOfChina(lng, lat) {
+    return !(lng >= 72.004 && lng <= 137.8347 && lat >= 0.8293 && lat <= 55.8271);
+  }
+
+  function transformLat(x, y) {
+    var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(y * Math.PI) + 40.0 * Math.sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (160.0 * Math.sin(y / 12.0 * Math.PI) + 320 * Math.sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
+    return r;
+  }
+
+  function transformLng(x, y) {
+    var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(x * Math.PI) + 40.0 * Math.sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (150.0 * Math.sin(x / 12.0 * Math.PI) + 300.0 * Math.sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
+    return r;
+  }
+
+  function wgs84ToGcj02(lng, lat) {
+    if (outOfChina(lng, lat)) return [lng, lat];
+    var dLat = transformLat(lng - 105.0, lat - 35.0);
+    var dLng = transformLng(lng - 105.0, lat - 35.0);
+    var radLat = lat / 180.0 * Math.PI;
+    var magic = 1 - EE * Math.sin(radLat) * Math.sin(radLat);
+    var sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180.0) / ((A * (1 - EE)) / (magic * sqrtMagic) * Math.PI);
+    dLng = (dLng * 180.0) / (A / sqrtMagic * Math.cos(radLat) * Math.PI);
+    return [lng + dLng, lat + dLat];
+  }
+
+  function identity(lng, lat) {
+    return [lng, lat];
+  }
+
+  // Apply fn to every [lng, lat] position of a GeoJSON coordinates array, at any depth.
+  function mapCoords(coords, fn) {
+    if (typeof coords[0] === "number") return fn(coords[0], coords[1]);
+    return coords.map(function (c) { return mapCoords(c, fn); });
+  }
+
+  function shiftGeometry(geometry, fn) {
+    if (!geometry) return null;
+    if (geometry.type === "GeometryCollection") {
+      return { type: geometry.type, geometries: geometry.geometries.map(function (g) { return shiftGeometry(g, fn); }) };
+    }
+    return { type: geometry.type, coordinates: mapCoords(geometry.coordinates, fn) };
+  }
+
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span.innerHTML;
+  }
+
+  function fetchCollection(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { return data && Array.isArray(data.features) ? data.features : []; })
+      .catch(function () { return []; });
+  }
+
+  function popupHtml(props, cfg, labels) {
+    var rows = [];
+    if (props.households != null) rows.push(labels.households + " " + text(props.households));
+    if (props.population != null) rows.push(labels.population + " " + text(props.population));
+    var workers = props.workers;
+    if (Array.isArray(workers)) workers = workers.map(function (w) { return w && w.name ? w.name : w; }).join("、");
+    if (workers) rows.push(labels.workers + " " + text(workers));
+    var title = text(props.name || props.code || "");
+    if (props.code) {
+      title = '<a href="' + cfg.region_url.replace("__code__", encodeURIComponent(props.code)) + '">' + title + "</a>";
+    }
+    return "<strong>" + title + "</strong>" + (rows.length ? "<br>" + rows.join("<br>") : "");
+  }
+
+  function initMap(el) {
+    if (!window.L || el.dataset.ready) return;
+    el.dataset.ready = "1";
+    var cfg = JSON.parse(document.getElementById(el.dataset.linliMap).textContent);
+    var labels = {
+      households: el.dataset.labelHouseholds,
+      population: el.dataset.labelPopulation,
+      workers: el.dataset.labelWorkers,
+    };
+    var project = cfg.crs === "gcj02" ? wgs84ToGcj02 : identity;
+    var map = L.map(el, { zoomSnap: 0.5, scrollWheelZoom: false });
+    map.attributionControl.setPrefix(false);
+    if (cfg.tiles) {
+      L.tileLayer(cfg.tiles, { subdomains: cfg.subdomains || "abc", attribution: cfg.attribution, maxZoom: 18 }).addTo(map);
+    }
+    var shapes = L.featureGroup().addTo(map);
+    var dots = L.featureGroup().addTo(map);
+
+    Promise.all(cfg.sources.map(fetchCollection)).then(function (lists) {
+      var features = [].concat.apply([], lists);
+      var permanent = features.length <= 60;
+      features.forEach(function (feature) {
+        var geometry = shiftGeometry(feature.geometry, project);
+        if (!geometry) return;
+        var props = feature.properties || {};
+        var isPoint = geometry.type === "Point" || geometry.type === "MultiPoint";
+        L.geoJSON({ type: "Feature", geometry: geometry, properties: props }, {
+          style: function () { return { color: "#c8102e", weight: 2, fillColor: "#c8102e", fillOpacity: 0.1 }; },
+          pointToLayer: function (_f, latlng) {
+            return L.circleMarker(latlng, { radius: 6, color: "#0b5cad", weight: 2, fillColor: "#fff", fillOpacity: 1 });
+          },
+          onEachFeature: function (_f, layer) {
+            layer.bindPopup(popupHtml(props, cfg, labels));
+            if (props.name) {
+              layer.bindTooltip(text(props.name), {
+                permanent: permanent,
+                direction: isPoint ? "top" : "center",
+                className: "map-label",
+              });
+            }
+          },
+        }).addTo(isPoint ? dots : shapes);
+      });
+
+      var fewPoints = cfg.points.length <= 60;
+      cfg.points.forEach(function (p) {
+        var at = project(p.lng, p.lat);
+        var marker = L.circleMarker([at[1], at[0]], { radius: 6, color: "#0b5cad", weight: 2, fillColor: "#fff", fillOpacity: 1 });
+        marker.bindTooltip(text(p.name), { permanent: fewPoints, direction: "top", className: "map-label map-label-point" });
+        if (p.url) marker.on("click", function () { window.location.href = p.url; });
+        marker.addTo(dots);
+      });
+
+      var bounds = shapes.getBounds();
+      if (dots.getLayers().length) bounds = bounds.isValid() ? bounds.extend(dots.getBounds()) : dots.getBounds();
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17 });
+      } else {
+        map.setView([35.75, 114.3], 11);
+        var note = document.createElement("p");
+        note.className = "map-empty";
+        note.textContent = el.dataset.emptyText;
+        el.appendChild(note);
+      }
+      el.dataset.features = String(features.length + cfg.points.length);
+    });
+  }
+
+  function initAll() {
+    document.querySelectorAll("[data-linli-map]").forEach(initMap);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
+  else initAll();
+})();
