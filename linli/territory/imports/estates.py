@@ -32,7 +32,7 @@ from linli.territory.imports.base import (
     no_tracking,
 )
 from linli.territory.imports.cells import parse_labels, parse_plain_code, parse_text, parse_year
-from linli.territory.imports.writing import clean_for_bulk, in_batches, insert
+from linli.territory.imports.writing import clean_for_bulk, insert, update
 from linli.territory.models import Building, Courtyard, Estate, Region
 
 ESTATES, COURTYARDS, BUILDINGS = "小区", "楼院", "楼栋"
@@ -275,8 +275,7 @@ def _write_estates(plan: EstatePlan, tally: Tally, track: Tracker) -> dict[str, 
         clean_for_bulk(estate, foreign_keys=["grid", "property_company"])
         estates[estate.code] = estate
     insert(new, Estate)
-    for batch in in_batches(changed):
-        Estate.objects.bulk_update(batch, [*ESTATE_FIELDS, "grid"])
+    update(changed, [*ESTATE_FIELDS, "grid"])
     tally.created, tally.updated = len(new), len(changed)
     return estates
 
@@ -309,8 +308,7 @@ def _write_courtyards(
         clean_for_bulk(courtyard, foreign_keys=["estate"])
         courtyards[key] = courtyard
     insert(new, Courtyard)
-    for batch in in_batches(changed):
-        Courtyard.objects.bulk_update(batch, list(fields))
+    update(changed, list(fields))
     tally.created, tally.updated = len(new), len(changed)
     return courtyards
 
@@ -345,8 +343,7 @@ def _write_buildings(
             continue
         clean_for_bulk(building, foreign_keys=["estate", "courtyard"])
     insert(new, Building)
-    for batch in in_batches(changed):
-        Building.objects.bulk_update(batch, [*fields, "courtyard"])
+    update(changed, [*fields, "courtyard"])
     tally.created, tally.updated = len(new), len(changed)
 
 

@@ -42,7 +42,7 @@ from linli.territory.imports.cells import (
     parse_plain_code,
     parse_text,
 )
-from linli.territory.imports.writing import clean_for_bulk, in_batches, insert
+from linli.territory.imports.writing import clean_for_bulk, in_batches, insert, update
 from linli.territory.models import Building, Dwelling, Estate, Region, Resident
 
 SHEET = "实有人口"
@@ -289,8 +289,7 @@ def write_people(
                 continue
             clean_for_bulk(resident, foreign_keys=["grid", "dwelling", "user"])
         insert(new, Resident)
-        for batch in in_batches(changed):
-            Resident.objects.bulk_update(batch, [*RESIDENT_FIELDS, "grid", "dwelling"])
+        update(changed, [*RESIDENT_FIELDS, "grid", "dwelling"])
         people.created, people.updated = len(new), len(changed)
         summary = ImportSummary(kind=ImportKind.PEOPLE, tallies=[people, homes])
         audit_import(

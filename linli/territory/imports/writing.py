@@ -49,6 +49,13 @@ def insert(objs: Iterable[M], model: type[M]) -> list[M]:
     return saved
 
 
+def update(objs: Iterable[M], fields: Sequence[str]) -> None:
+    """Save changed rows one UPDATE each: faster than bulk_update, whose CASE expressions
+    cost more to build in Python than the statements cost to run."""
+    for obj in objs:
+        obj.save(update_fields=list(fields))
+
+
 def prepare_region(region: Region) -> None:
     region.centroid_lng, region.centroid_lat = geometry_centroid(region.geometry)
     region.updated_at = timezone.now()
@@ -66,7 +73,7 @@ def create_regions(regions: Iterable[Region]) -> list[Region]:
     for region in created:
         parent_path = region.parent.path if region.parent else "/"
         region.path = f"{parent_path}{region.pk}/"
-    Region.objects.bulk_update(created, ["path"], batch_size=BATCH_SIZE)
+    update(created, ["path"])
     return created
 
 
@@ -76,4 +83,4 @@ def update_regions(regions: Sequence[Region], fields: Sequence[str]) -> None:
         if region.parent is not None:
             region.path = f"{region.parent.path}{region.pk}/"
     all_fields = [*fields, "path", "centroid_lng", "centroid_lat", "updated_at"]
-    Region.objects.bulk_update(regions, list(dict.fromkeys(all_fields)), batch_size=BATCH_SIZE)
+    update(regions, list(dict.fromkeys(all_fields)))
