@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "linli.accounts",
     "linli.territory",
+    "linli.workorders",
     "linli.renewal",
     "linli.api",
 ]
@@ -190,6 +191,14 @@ MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "1234")
 MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "gcj02")
 if MAP_TILE_CRS not in ("gcj02", "wgs84"):
     raise ImproperlyConfigured("MAP_TILE_CRS must be gcj02 or wgs84")
+
+# Work orders (linli/workorders): working hours for deadlines, as "HH:MM-HH:MM" periods.
+WORKING_HOURS = os.environ.get("WORKING_HOURS", "08:30-12:00,13:30-17:30")
+# The deadline sweep: warn this many working hours before a deadline, escalate on behalf of the
+# system when an order is this many working hours overdue, and run every this many seconds.
+ORDER_NEAR_DEADLINE_HOURS = envint("ORDER_NEAR_DEADLINE_HOURS", "2")
+ORDER_ESCALATE_AFTER_OVERDUE_HOURS = envint("ORDER_ESCALATE_AFTER_OVERDUE_HOURS", "8")
+ORDER_SWEEP_INTERVAL_SECONDS = envint("ORDER_SWEEP_INTERVAL_SECONDS", "300")
 
 # How often a process checks whether another process changed the grids (seconds).
 GRID_INDEX_RECHECK_SECONDS = envint("GRID_INDEX_RECHECK_SECONDS", "2")

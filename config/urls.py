@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("linli.accounts.urls")),
     path("territory/", include("linli.territory.urls")),
+    path("orders/", include("linli.workorders.urls")),
     path("renewal/", include("linli.renewal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
