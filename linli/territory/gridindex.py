@@ -17,6 +17,7 @@ settings.GRID_INDEX_RECHECK_SECONDS.
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -37,6 +38,7 @@ Crs = Literal["wgs84", "gcj02"]
 # Cells per side of a typical (small) grid, and the most cells the raster may have.
 CELLS_PER_GRID_SIDE = 8
 MAX_CELLS = 8_000_000
+_CHUNK = 2000  # grids rasterised at a time
 _OUTSIDE = -1
 _BOUNDARY = -2
 
@@ -200,65 +202,76 @@ class GridIndex:
         self._cell_view = self._cells.data
 
     def _rasterise(self, edges: np.ndarray, owners: np.ndarray) -> np.ndarray:
-        nx, ny, s = self._nx, self._ny, self._cell
+        s = self._cell
         ox, oy = self._origin
-        cells = np.full(nx * ny, _OUTSIDE, dtype=np.int32)
-        xa, ya = (edges[:, 0] - ox) / s, (edges[:, 1] - oy) / s
-        xb, yb = (edges[:, 2] - ox) / s, (edges[:, 3] - oy) / s
+        cells = np.full(self._nx * self._ny, _OUTSIDE, dtype=np.int32)
+        # Raster units: one cell is 1 × 1. Edges come grouped by grid; work through them a
+        # slice of grids at a time to keep the temporary arrays small.
+        scaled = (edges - np.array([ox, oy, ox, oy])) / s
+        bounds = np.searchsorted(owners, np.arange(0, len(self._polygons) + 1, _CHUNK))
+        bounds = np.append(bounds, len(owners))
+        pairs = []
+        for lo, hi in itertools.pairwise(np.unique(bounds)):
+            self._fill(cells, scaled[lo:hi], owners[lo:hi])
+            pairs.append(self._touch(scaled[lo:hi], owners[lo:hi]))
+        # Each boundary cell keeps the grids whose edges cross it (sorted, so the lowest
+        # position wins on a shared border) as CSR arrays; its raster value is -2 - k for
+        # the k-th boundary cell.
+        grid_count = len(self._polygons)
+        merged = np.sort(np.concatenate(pairs))
+        merged = merged[np.r_[True, merged[1:] != merged[:-1]]]
+        pair_cell, pair_grid = merged // grid_count, merged % grid_count
+        first = np.flatnonzero(np.r_[True, pair_cell[1:] != pair_cell[:-1]])
+        boundary_cells = pair_cell[first]
+        self._candidates = pair_grid.astype(np.int32)
+        self._cand_start = np.append(first, len(merged)).astype(np.int64)
+        cells[boundary_cells] = _BOUNDARY - np.arange(len(boundary_cells), dtype=np.int32)
+        return cells
 
-        # Fill: crossings of each polygon's rings with the horizontal line through the
-        # centre of each row, paired left to right (even-odd rule, so holes stay empty).
-        ylo, yhi = np.minimum(ya, yb), np.maximum(ya, yb)
-        j0 = np.ceil(ylo - 0.5).astype(np.int64)
-        j1 = np.ceil(yhi - 0.5).astype(np.int64) - 1
+    def _fill(self, cells: np.ndarray, edges: np.ndarray, owners: np.ndarray) -> None:
+        """Crossings of each polygon's rings with the horizontal line through the centre of
+        each row, paired left to right (even-odd rule, so holes stay empty): the cells whose
+        centres lie between a pair belong to the polygon."""
+        nx, ny = self._nx, self._ny
+        xa, ya, xb, yb = edges.T
+        j0 = np.ceil(np.minimum(ya, yb) - 0.5).astype(np.int64)
+        j1 = np.ceil(np.maximum(ya, yb) - 0.5).astype(np.int64) - 1
         count = np.maximum(j1 - j0 + 1, 0)
         edge = np.repeat(np.arange(len(edges)), count)
         row = j0[edge] + _ranges(count)
-        yc = row + 0.5
-        x = xa[edge] + (yc - ya[edge]) * (xb[edge] - xa[edge]) / (yb[edge] - ya[edge])
+        x = xa[edge] + (row + 0.5 - ya[edge]) * (xb[edge] - xa[edge]) / (yb[edge] - ya[edge])
         key = owners[edge] * ny + row
         order = np.lexsort((x, key))
         x, key = x[order], key[order]
-        left, right = x[0::2], x[1::2]
         span_row, span_owner = key[0::2] % ny, key[0::2] // ny
-        i0 = np.clip(np.ceil(left - 0.5).astype(np.int64), 0, nx)
-        i1 = np.clip(np.ceil(right - 0.5).astype(np.int64), 0, nx)
+        i0 = np.clip(np.ceil(x[0::2] - 0.5).astype(np.int64), 0, nx)
+        i1 = np.clip(np.ceil(x[1::2] - 0.5).astype(np.int64), 0, nx)
         width = np.maximum(i1 - i0, 0)
         start = np.repeat(span_row * nx + i0, width)
         cells[start + _ranges(width)] = np.repeat(span_owner, width).astype(np.int32)
 
-        # Boundary: every cell that an edge passes through, row strip by row strip.
+    def _touch(self, edges: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """(cell × grid count + grid) for every cell an edge passes through, row by row."""
+        xa, ya, xb, yb = edges.T
+        ylo, yhi = np.minimum(ya, yb), np.maximum(ya, yb)
         r0 = np.floor(ylo).astype(np.int64)
-        r1 = np.floor(yhi).astype(np.int64)
-        count = r1 - r0 + 1
+        count = np.floor(yhi).astype(np.int64) - r0 + 1
         edge = np.repeat(np.arange(len(edges)), count)
         row = r0[edge] + _ranges(count)
-        e_ylo, e_yhi = ylo[edge], yhi[edge]
-        lo = np.maximum(e_ylo, row)
-        hi = np.minimum(e_yhi, row + 1)
+        lo = np.maximum(ylo[edge], row)
+        hi = np.minimum(yhi[edge], row + 1)
         dy = yb[edge] - ya[edge]
         flat = dy == 0
-        safe = np.where(flat, 1.0, dy)
-        slope = (xb[edge] - xa[edge]) / safe
+        slope = (xb[edge] - xa[edge]) / np.where(flat, 1.0, dy)
         xlo = np.where(flat, np.minimum(xa[edge], xb[edge]), xa[edge] + (lo - ya[edge]) * slope)
         xhi = np.where(flat, np.maximum(xa[edge], xb[edge]), xa[edge] + (hi - ya[edge]) * slope)
         c0 = np.floor(np.minimum(xlo, xhi)).astype(np.int64)
-        c1 = np.floor(np.maximum(xlo, xhi)).astype(np.int64)
-        width = c1 - c0 + 1
-        touched = np.repeat(row * nx + c0, width) + _ranges(width)
-        # Each boundary cell keeps the grids whose edges cross it (sorted, so the lowest
-        # position wins on a shared border), as CSR arrays; its raster value is -2 - k for
-        # the k-th boundary cell.
-        grid_count = len(self._polygons)
-        pairs = np.sort(touched * grid_count + np.repeat(owners[edge], width))
-        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
-        pair_cell, pair_grid = pairs // grid_count, pairs % grid_count
-        first = np.flatnonzero(np.r_[True, pair_cell[1:] != pair_cell[:-1]])
-        boundary_cells = pair_cell[first]
-        self._candidates = pair_grid.astype(np.int32)
-        self._cand_start = np.append(first, len(pairs)).astype(np.int64)
-        cells[boundary_cells] = _BOUNDARY - np.arange(len(boundary_cells), dtype=np.int32)
-        return cells
+        width = np.floor(np.maximum(xlo, xhi)).astype(np.int64) - c0 + 1
+        touched = np.repeat(row * self._nx + c0, width) + _ranges(width)
+        pairs: np.ndarray = np.unique(
+            touched * len(self._polygons) + np.repeat(owners[edge], width)
+        )
+        return pairs
 
     # -- lookup ----------------------------------------------------------------------------
 
