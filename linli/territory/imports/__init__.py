@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+
 from linli.accounts.models import User
 from linli.lib.ledger import ImportFailed, ImportProblem
 from linli.territory.imports.base import (
@@ -18,6 +21,7 @@ from linli.territory.imports.base import (
     ImportSummary,
     Tally,
     Tracker,
+    file_problem,
     no_tracking,
 )
 from linli.territory.imports.estates import import_estates
@@ -50,11 +54,21 @@ def run_import(
     source: str = "",
 ) -> ImportSummary:
     """Import one file of `kind`. Raises ImportFailed, having written nothing."""
-    if kind == ImportKind.GRIDS:
-        return import_grids(file, actor=actor, crs=crs, dry_run=dry_run, track=track, source=source)
-    importer = {
-        ImportKind.REGIONS: import_regions,
-        ImportKind.ESTATES: import_estates,
-        ImportKind.PEOPLE: import_people,
-    }[ImportKind(kind)]
-    return importer(file, actor=actor, dry_run=dry_run, track=track, source=source)
+    try:
+        if kind == ImportKind.GRIDS:
+            return import_grids(
+                file, actor=actor, crs=crs, dry_run=dry_run, track=track, source=source
+            )
+        importer = {
+            ImportKind.REGIONS: import_regions,
+            ImportKind.ESTATES: import_estates,
+            ImportKind.PEOPLE: import_people,
+        }[ImportKind(kind)]
+        return importer(file, actor=actor, dry_run=dry_run, track=track, source=source)
+    except IntegrityError as exc:
+        # Someone else wrote the same codes between our check and our write.
+        raise file_problem(
+            _(
+                "The stored data changed while the file was being imported; nothing was written. Try again."
+            )
+        ) from exc

@@ -303,3 +303,17 @@ def test_a_multipolygon_grid_is_accepted(community):
     }
     run(collection(feature("Q-01", "飞地", community.code, multi)))
     assert Region.objects.get(code="Q-01").geometry["type"] == "MultiPolygon"
+
+
+def test_a_clash_at_write_time_is_reported_not_raised(community, monkeypatch):
+    from django.db import IntegrityError
+
+    from linli.territory.imports import grids
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: territory_region.code")
+
+    monkeypatch.setattr(grids, "create_regions", clash)
+    problems = problems_of(collection(feature("Q-01", "甲", community.code, cell(0))))
+    assert len(problems) == 1 and "重试" in problems[0]
+    assert not Region.objects.filter(code="Q-01").exists()
