@@ -23,7 +23,7 @@ from linli.workorders.models import (
 )
 from linli.workorders.permissions import dispatch_target_refusal
 from linli.workorders.services.photos import PhotoInput
-from linli.workorders.services.transitions import apply_action
+from linli.workorders.services.transitions import apply_action, copy_back
 
 
 def start_clock(order: WorkOrder, now: datetime, calendar: WorkCalendar | None = None) -> list[str]:
@@ -202,6 +202,7 @@ def handle_order(
             handled = close_order(
                 order=handled, by=None, note=_("Closed automatically: no check is required.")
             )
+    copy_back(handled, order)
     return handled
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.workorders.models import Action, OrderSupport, WorkOrder
-from linli.workorders.services.transitions import apply_action, lock_order
+from linli.workorders.services.transitions import apply_action, copy_back, lock_order
 from linli.workorders.workflow import ActionRefused
 
 
@@ -45,6 +45,7 @@ def support_order(*, order: WorkOrder, by: User) -> WorkOrder:
     with transaction.atomic():
         locked = lock_order(order.pk)
         if OrderSupport.objects.filter(order=locked, user=by).exists():
+            copy_back(locked, order)
             return locked
 
         def change(o: WorkOrder, now: datetime) -> Iterable[str]:
@@ -52,7 +53,9 @@ def support_order(*, order: WorkOrder, by: User) -> WorkOrder:
             o.supporters_count += 1
             return ["supporters_count"]
 
-        return apply_action(order=locked, by=by, action=Action.SUPPORT, change=change)
+        supported = apply_action(order=locked, by=by, action=Action.SUPPORT, change=change)
+    copy_back(supported, order)
+    return supported
 
 
 def mark_overdue(*, order: WorkOrder) -> WorkOrder:

@@ -111,11 +111,12 @@ def apply_action(
             store_photos(order=locked, event=event, photos=prepared, by=by)
         if notify:
             announce(order=locked, event=event)
-    _copy_back(locked, order)
+    copy_back(locked, order)
     return locked
 
 
-def _copy_back(source: WorkOrder, target: WorkOrder) -> None:
+def copy_back(source: WorkOrder, target: WorkOrder) -> None:
+    """Bring the caller's instance of an order up to date with the saved one."""
     if source is target:
         return
     for field in WorkOrder._meta.concrete_fields:
