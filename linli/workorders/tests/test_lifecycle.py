@@ -73,9 +73,7 @@ def test_golden_path_from_request_to_rating(make_order, cast, settings, tmp_path
     accept_order(order=order, by=cast.volunteer)
     handle_order(order=order, by=cast.volunteer, note="已劝离车辆", photos=[png_bytes()])
     close_order(order=order, by=cast.grid_worker, note="现场核查无误")
-    rate_order(
-        order=order, by=cast.resident, resolved=True, satisfaction=Satisfaction.SATISFIED
-    )
+    rate_order(order=order, by=cast.resident, resolved=True, satisfaction=Satisfaction.SATISFIED)
     assert order.state == OrderState.RATED
     assert actions(order) == ["report", "file", "dispatch", "accept", "handle", "close", "rate"]
     assert order.assignee == cast.volunteer
@@ -215,7 +213,9 @@ def test_a_second_request_waits_for_the_first_to_be_decided(make_order, cast):
     park_order(order=order, by=cast.volunteer, note="需要工程改造")
 
 
-@pytest.mark.parametrize(("amount", "unit"), [(0, "working_days"), (31, "working_days"), (2, "weeks")])
+@pytest.mark.parametrize(
+    ("amount", "unit"), [(0, "working_days"), (31, "working_days"), (2, "weeks")]
+)
 def test_extension_requests_out_of_range_are_refused(make_order, cast, amount, unit):
     order = file_order(order=make_order(), by=cast.grid_worker)
     dispatch_order(order=order, by=cast.grid_worker, to_user=cast.volunteer)
@@ -253,7 +253,7 @@ def test_dissatisfied_requester_reopens_once(make_order, cast):
     close_order(order=order, by=cast.grid_worker)
     rate_order(order=order, by=cast.resident, resolved=False,
                satisfaction=Satisfaction.DISSATISFIED)  # fmt: skip
-    with pytest.raises(ActionRefused, match="only once|一次"):
+    with pytest.raises(ActionRefused, match=r"only once|一次"):
         reopen_order(order=order, by=cast.resident)
     assert_replays(order)
 
@@ -288,7 +288,7 @@ def test_volunteer_claims_an_open_micro_help_order(make_order, cast, service_cat
     claim_order(order=order, by=cast.volunteer)
     assert (order.state, order.assignee) == (OrderState.ACCEPTED, cast.volunteer)
     assert order.deadline_at is not None
-    with pytest.raises(ActionRefused, match="someone else|他人"):
+    with pytest.raises(ActionRefused, match=r"someone else|他人"):
         claim_order(order=order, by=cast.volunteer)
 
 
@@ -351,7 +351,7 @@ def test_a_stale_copy_of_an_order_cannot_act_twice(make_order, cast):
     order = file_order(order=make_order(), by=cast.grid_worker)
     stale = type(order).objects.get(pk=order.pk)
     dispatch_order(order=order, by=cast.grid_worker, to_user=cast.volunteer)
-    with pytest.raises(ActionRefused, match="dispatched|已派单"):
+    with pytest.raises(ActionRefused, match=r"dispatched|已派单"):
         dispatch_order(order=stale, by=cast.dispatcher, to_unit=cast.unit)
     assert order.events.filter(action=Action.DISPATCH).count() == 1
 

@@ -123,7 +123,9 @@ def order_in(state: str, cast: Cast, category) -> WorkOrder:
         "decline": lambda: decline_order(order=order, by=cast.grid_worker, note="重复"),
         "cancel": lambda: cancel_order(order=order, by=cast.resident),
         "file": lambda: file_order(order=order, by=cast.grid_worker),
-        "dispatch": lambda: dispatch_order(order=order, by=cast.grid_worker, to_user=cast.volunteer),
+        "dispatch": lambda: dispatch_order(
+            order=order, by=cast.grid_worker, to_user=cast.volunteer
+        ),
         "return": lambda: return_order(order=order, by=cast.volunteer, note="不归我管"),
         "accept": lambda: accept_order(order=order, by=cast.volunteer),
         "extension": lambda: request_extension(
@@ -190,12 +192,13 @@ def test_a_department_unit_member_acts_as_assignee(cast, incident_category):
     assert not can(cast.volunteer, order, Action.ACCEPT)
 
 
+_OFFICES = {"grid_worker", "grid_leader", "dispatcher", "leader", "admin"}
 VIEWERS = {
-    "reported": {"resident", "grid_worker", "grid_leader", "dispatcher", "leader", "admin"},
-    "filed": {"resident", "grid_worker", "grid_leader", "dispatcher", "leader", "admin",
-              "volunteer"},  # fmt: skip  (the volunteer may claim it)
-    "dispatched": {"resident", "grid_worker", "grid_leader", "dispatcher", "leader", "admin",
-                   "volunteer"},  # fmt: skip
+    "reported": {"resident", *_OFFICES},
+    # Filed micro-help is open to claiming, so the volunteer nearby sees it; once dispatched,
+    # the volunteer is its assignee.
+    "filed": {"resident", "volunteer", *_OFFICES},
+    "dispatched": {"resident", "volunteer", *_OFFICES},
 }
 
 
