@@ -335,7 +335,10 @@ class GridIndex:
         elif crs != "wgs84":
             raise ValueError(f"unknown coordinate system {crs!r}")
         pos = self.positions(lng, lat)
-        return np.where(pos >= 0, self.grid_ids[np.maximum(pos, 0)], -1)
+        if not self.grids:
+            return pos
+        ids: np.ndarray = np.where(pos >= 0, self.grid_ids[np.maximum(pos, 0)], -1)
+        return ids
 
     def positions(self, lng: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Positions in self.grids of the grid holding each WGS84 point, or -1."""
@@ -360,8 +363,9 @@ class GridIndex:
             pos[edge] = _OUTSIDE
             # A point on a shared border is in two grids: candidates are sorted, so keep
             # the first (lowest) of each point's hits.
-            first = np.r_[True, which[1:] != which[:-1]]
-            pos[edge[which[first]]] = cand[first]
+            if len(which):
+                first = np.r_[True, which[1:] != which[:-1]]
+                pos[edge[which[first]]] = cand[first]
         return pos
 
 

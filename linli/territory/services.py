@@ -28,7 +28,9 @@ def bump_territory_version() -> None:
     updated = TerritoryVersion.objects.filter(pk=1).update(version=F("version") + 1)
     if not updated:
         TerritoryVersion.objects.create(pk=1, version=1)
-    # This process rebuilds its point index at once; others notice the new version.
+    # This process rebuilds its point index at once (and again once the change is committed);
+    # other processes notice the new version.
+    gridindex.invalidate()
     transaction.on_commit(gridindex.invalidate)
 
 
