@@ -131,6 +131,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     codes = {d.code for d in districts}
     city = Region.objects.filter(level=Region.Level.CITY).first()
     rows = [r for r in queries.by_district(city, scope.year) if r["code"] in codes] if city else []
+    for row in rows:
+        row["floor_area_10k"] = f"{row['floor_area_m2'] / 10_000:,.1f}"
+        row["investment_100m"] = f"{row['investment_yuan'] / 100_000_000:,.2f}"
     charts = {
         "districts": rows,
         "stages": queries.by_stage(scope),
@@ -146,6 +149,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "years": _years(),
         "rows": rows,
         "charts": charts,
+        "chart_labels": _chart_labels(),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
@@ -156,3 +160,17 @@ def _years() -> list[int]:
     batches = set(RenovationProject.objects.values_list("batch_year", flat=True))
     cohorts = set(StreetProject.objects.values_list("cohort_year", flat=True))
     return sorted(batches | cohorts, reverse=True)
+
+
+def _chart_labels() -> dict[str, str]:
+    return {
+        "started": _("Started"),
+        "completed": _("Completed"),
+        "estates": _("Estates"),
+        "projects": _("Projects"),
+        "investment": _("Investment (100 million yuan)"),
+        "floor_area": _("Floor area (10,000 m²)"),
+        "alleys_completed": _("Alleys completed"),
+        "no_data": _("No records yet"),
+        "project": _("Project"),
+    }
