@@ -193,15 +193,9 @@ def my_grids(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def resident_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     home = queries.resident_home(request.user)
-    roles = (
-        RoleAssignment.objects.active()
-        .filter(user=request.user)
-        .select_related("region", "organization")
-    )
     sources = [reverse("territory:region_map", args=[home.grid.code])] if home.grid else []
     context = {
         "home": home,
-        "roles": roles,
         "map": _map(sources, _estate_points([home.estate] if home.estate else [])),
     }
     return render(request, "territory/resident_home.html", context)
