@@ -60,16 +60,17 @@ def test_lookup_converts_gcj02_input(client, city_tree, worker) -> None:
 
 def test_a_point_outside_every_grid_gets_the_nearest_grid(client, city_tree, worker) -> None:
     client.force_login(worker)
-    grid = city_tree["grid1a"]  # the factory's first square starts at (114.3, 35.7)
-    west = min(x for x, _ in grid.geometry["coordinates"][0])
+    grid = city_tree["grid1a"]  # the other grids lie east of it (factory squares)
+    ring = grid.geometry["coordinates"][0]
+    west, south = min(x for x, _ in ring), min(y for _, y in ring)
 
-    response = client.get(reverse("territory:lookup"), {"lng": west - 0.001, "lat": 35.701})
+    response = client.get(reverse("territory:lookup"), {"lng": west - 0.0005, "lat": south + 0.001})
 
     data = response.json()
     assert response.status_code == 200
     assert data["found"] is False and data["grid"] is None and data["chain"] == []
     assert data["nearest"]["code"] == grid.code
-    assert 80 < data["nearest"]["distance_m"] < 100  # 0.001° of longitude at 35.7°N ≈ 90 m
+    assert 40 < data["nearest"]["distance_m"] < 50  # 0.0005° of longitude at 35.7°N ≈ 45 m
     assert data["message"] == "该点不在任何网格内。"
 
 
