@@ -237,7 +237,7 @@ def _staff(p: People) -> None:
         if account.role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
     demo_grid = p.demo_grid = demo_home["grid"]
-    demo_leader = p.demo_users[DEMO_ACCOUNTS[4]]
+    demo_leader = p.demo_user(Role.GRID_LEADER)
 
     for district in t.districts:
         p.assign(p.person(), Role.LEADER, district)
@@ -264,7 +264,7 @@ def _staff(p: People) -> None:
         if leader is not demo_leader:
             p.assign(leader, Role.GRID_LEADER, community)
     for grid in t.grids:
-        worker = p.demo_users[DEMO_ACCOUNTS[5]] if grid is demo_grid else p.person()
+        worker = p.demo_user(Role.GRID_WORKER) if grid is demo_grid else p.person()
         if grid is not demo_grid:
             p.assign(worker, Role.GRID_WORKER, grid)
         p.grid_workers[grid.code] = worker
