@@ -85,3 +85,14 @@ def make_user(db):  # type: ignore[no-untyped-def]
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_grid_index():  # type: ignore[no-untyped-def]
+    """Test transactions roll back, so territory versions repeat between tests: start and end
+    each test with an index that will rebuild from what the test wrote."""
+    from linli.territory import gridindex
+
+    gridindex.invalidate()
+    yield
+    gridindex.invalidate()
