@@ -65,6 +65,12 @@
     return span.innerHTML;
   }
 
+  // "桂鹤社区第1网格" takes less room as "桂鹤社区" over "第1网格".
+  function twoLines(name) {
+    var m = /^(.{2,}?(?:社区|居委会|村委会|村))(.+)$/.exec(name);
+    return m ? text(m[1]) + "<br>" + text(m[2]) : text(name);
+  }
+
   function fetchCollection(url) {
     return fetch(url, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
@@ -86,6 +92,21 @@
     return "<strong>" + title + "</strong>" + (rows.length ? "<br>" + rows.join("<br>") : "");
   }
 
+  // Show a polygon's permanent name only while the polygon is wide enough to hold it, so
+  // that names of small neighbouring grids do not pile up; zooming in brings them back.
+  function fitLabels(map, shapes) {
+    shapes.eachLayer(function (group) {
+      group.eachLayer(function (layer) {
+        var tooltip = layer.getTooltip && layer.getTooltip();
+        var label = tooltip && tooltip.options.permanent && tooltip.getElement();
+        if (!label || !layer.getBounds) return;
+        var b = layer.getBounds();
+        var width = map.latLngToLayerPoint(b.getNorthEast()).x - map.latLngToLayerPoint(b.getSouthWest()).x;
+        label.style.visibility = label.offsetWidth <= width ? "" : "hidden";
+      });
+    });
+  }
+
   function initMap(el) {
     if (!window.L || el.dataset.ready) return;
     el.dataset.ready = "1";
@@ -96,7 +117,7 @@
       workers: el.dataset.labelWorkers,
     };
     var project = cfg.crs === "gcj02" ? wgs84ToGcj02 : identity;
-    var map = L.map(el, { zoomSnap: 0.5, scrollWheelZoom: false });
+    var map = L.map(el, { zoomSnap: 0.25, scrollWheelZoom: false });
     map.attributionControl.setPrefix(false);
     if (cfg.tiles) {
       L.tileLayer(cfg.tiles, { subdomains: cfg.subdomains || "abc", attribution: cfg.attribution, maxZoom: 18 }).addTo(map);
@@ -105,8 +126,10 @@
     var dots = L.featureGroup().addTo(map);
 
     Promise.all(cfg.sources.map(fetchCollection)).then(function (lists) {
-      var features = [].concat.apply([], lists);
-      var permanent = features.length <= 60;
+      var features = [].concat.apply(cfg.features || [], lists);
+      // Names stay on the map while they fit; a lone grid with points on it is named by
+      // the page already, and its label would cover the points.
+      var permanent = features.length <= 60 && !(features.length === 1 && cfg.points.length);
       features.forEach(function (feature) {
         var geometry = shiftGeometry(feature.geometry, project);
         if (!geometry) return;
@@ -120,7 +143,7 @@
           onEachFeature: function (_f, layer) {
             layer.bindPopup(popupHtml(props, cfg, labels));
             if (props.name) {
-              layer.bindTooltip(text(props.name), {
+              layer.bindTooltip(isPoint ? text(props.name) : twoLines(props.name), {
                 permanent: permanent,
                 direction: isPoint ? "top" : "center",
                 className: "map-label",
@@ -134,15 +157,17 @@
       cfg.points.forEach(function (p) {
         var at = project(p.lng, p.lat);
         var marker = L.circleMarker([at[1], at[0]], { radius: 6, color: "#0b5cad", weight: 2, fillColor: "#fff", fillOpacity: 1 });
-        marker.bindTooltip(text(p.name), { permanent: fewPoints, direction: "top", className: "map-label map-label-point" });
+        marker.bindTooltip(text(p.name), { permanent: fewPoints, direction: "right", offset: [6, 0], className: "map-label map-label-point" });
         if (p.url) marker.on("click", function () { window.location.href = p.url; });
         marker.addTo(dots);
       });
 
+      map.on("zoomend", function () { fitLabels(map, shapes); });
       var bounds = shapes.getBounds();
       if (dots.getLayers().length) bounds = bounds.isValid() ? bounds.extend(dots.getBounds()) : dots.getBounds();
       if (bounds.isValid()) {
         map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17 });
+        fitLabels(map, shapes);
       } else {
         map.setView([35.75, 114.3], 11);
         var note = document.createElement("p");

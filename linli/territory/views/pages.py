@@ -45,10 +45,16 @@ PAGE_SIZE = 30
 POINTS_FROM_LEVEL = Region.Level.COMMUNITY
 
 
-def _map(sources: list[str], points: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Everything the map script needs, rendered as data attributes by _map.html."""
+def _map(
+    sources: list[str],
+    points: list[dict[str, Any]] | None = None,
+    features: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Everything the map script needs (read from JSON by static/js/territory-map.js):
+    GeoJSON URLs to fetch, features and points given inline, the tile source."""
     return {
         "sources": sources,
+        "features": features or [],
         "points": points or [],
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -58,17 +64,22 @@ def _map(sources: list[str], points: list[dict[str, Any]] | None = None) -> dict
     }
 
 
-def _estate_points(estates: list[Estate]) -> list[dict[str, Any]]:
+def _estate_points(estates: list[Estate], *, link: bool = True) -> list[dict[str, Any]]:
     return [
         {
             "name": e.name,
             "lng": e.lng,
             "lat": e.lat,
-            "url": reverse("territory:estate", args=[e.code]),
+            "url": reverse("territory:estate", args=[e.code]) if link else "",
         }
         for e in estates
         if e.lng is not None and e.lat is not None
     ]
+
+
+def _outline(region: Region) -> dict[str, Any]:
+    """A region's boundary as a GeoJSON feature that links nowhere."""
+    return {"type": "Feature", "geometry": region.geometry, "properties": {"name": region.name}}
 
 
 def _trail(user: User, region: Region) -> list[tuple[Region, bool]]:
@@ -110,6 +121,7 @@ def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "trail": _trail(request.user, region),
         "staff": queries.grid_staff(grids),
         "estates": estates if region.is_grid else [],
+        "resident_count": region.residents.count() if region.is_grid else None,
         "can_list_people": can_list_people(request.user, region),
         "map": _map([reverse("territory:region_map", args=[region.code])], _estate_points(estates)),
     }
@@ -193,11 +205,11 @@ def my_grids(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def resident_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     home = queries.resident_home(request.user)
-    sources = [reverse("territory:region_map", args=[home.grid.code])] if home.grid else []
-    context = {
-        "home": home,
-        "map": _map(sources, _estate_points([home.estate] if home.estate else [])),
-    }
+    # A resident may not browse the territory, so their grid's outline comes with the page.
+    grid = home.grid
+    outline = [_outline(grid)] if grid is not None and grid.geometry else []
+    points = _estate_points([home.estate] if home.estate else [], link=False)
+    context = {"home": home, "map": _map([], points, outline)}
     return render(request, "territory/resident_home.html", context)
 
 
