@@ -24,8 +24,11 @@ from linli.renewal.models import (
     StreetProject,
 )
 from linli.renewal.schemas import (
+    AlertIn,
+    AlertOut,
     AlleyIn,
     AlleyOut,
+    ErrorOut,
     FacilityCreatedOut,
     FacilityIn,
     FacilityOut,
@@ -39,7 +42,7 @@ from linli.renewal.schemas import (
     StageIn,
     SummaryOut,
 )
-from linli.renewal.services import alleys, content, facilities, projects
+from linli.renewal.services import alerts, alleys, content, facilities, projects
 from linli.territory.models import Estate, Region
 
 router = Router(tags=["renewal"], auth=django_auth)
@@ -237,3 +240,36 @@ def alley_create(request: HttpRequest, data: AlleyIn) -> tuple[int, StreetProjec
         actor=user,
     )
     return 201, alley
+
+
+@router.post(
+    "/alerts",
+    auth=None,
+    response={200: AlertOut, 201: AlertOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Post a device alert",
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": AlertIn.model_json_schema()}}},
+        "parameters": [
+            {"in": "header", "name": h, "required": True, "schema": {"type": "string"}}
+            for h in (alerts.DEVICE_HEADER, alerts.TIMESTAMP_HEADER, alerts.SIGNATURE_HEADER)
+        ],
+    },
+)
+def alert_receive(request: HttpRequest) -> tuple[int, dict[str, object]]:
+    """A smart facility reports an alert. Signed with the device's secret (see
+    docs/renewal.md); a repeated alert id answers 200 with the first result."""
+    try:
+        result = alerts.receive_alert(
+            device_key=request.headers.get(alerts.DEVICE_HEADER, ""),
+            timestamp=request.headers.get(alerts.TIMESTAMP_HEADER, ""),
+            signature=request.headers.get(alerts.SIGNATURE_HEADER, ""),
+            body=request.body,
+        )
+    except alerts.AlertRejected as exc:
+        return exc.status, {"detail": exc.message}
+    answer = {
+        "alert_id": result.alert.alert_id,
+        "duplicate": result.duplicate,
+        "work_order": alerts.order_number(result.alert),
+    }
+    return (200 if result.duplicate else 201), answer

@@ -17,3 +17,9 @@ class RenewalConfig(AppConfig):
         register_nav_item(NavItem(_("Back alleys"), "renewal:alleys", readers, order=42))
         register_nav_item(NavItem(_("Renovation ledger"), "renewal:ledger", staff, order=43))
         register_role_home(Role.PROGRAMME_STAFF, "renewal:dashboard")
+
+        from linli.renewal.demo import make_demo_renewal
+        from linli.territory.demo import register_demo_step
+
+        # After the work orders' demo step (200), so alley orders can link to them.
+        register_demo_step("renewal", make_demo_renewal, order=300)

@@ -45,6 +45,7 @@ urlpatterns = [
     path("alleys/<int:pk>/", alleys.alley_detail, name="alley"),
     path("alleys/<int:pk>/edit/", alleys.alley_form, name="alley_edit"),
     path("alleys/<int:pk>/stage/", alleys.alley_advance, name="alley_advance"),
+    path("alleys/<int:pk>/orders/", alleys.alley_link_order, name="alley_link_order"),
     # Ledger
     path("ledger/", ledger.ledger, name="ledger"),
     path("ledger/template.xlsx", ledger.ledger_template_download, name="ledger_template"),

@@ -2,7 +2,7 @@
 surveys, bundled projects with their estates, items, consultation and governance bodies,
 courtyard merges (三合三并), smart facilities with their alerts, and alley projects."""
 
-from linli.renewal.models.alleys import StreetProject
+from linli.renewal.models.alleys import AlleyWorkOrder, StreetProject
 from linli.renewal.models.facilities import DeviceAlert, SmartFacility
 from linli.renewal.models.merges import CourtyardMerge, MergedCourtyard
 from linli.renewal.models.pool import EstateSurvey, PoolEntry, SurveyDefect
@@ -18,6 +18,7 @@ from linli.renewal.models.projects import (
 )
 
 __all__ = [
+    "AlleyWorkOrder",
     "Consultation",
     "CourtyardMerge",
     "DeviceAlert",

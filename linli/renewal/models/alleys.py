@@ -69,3 +69,38 @@ class StreetProject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AlleyWorkOrder(models.Model):
+    """A work order raised on an alley (shops spilling out, sewage, garbage …), kept with the
+    alley for its long-term upkeep."""
+
+    street = models.ForeignKey(
+        StreetProject,
+        on_delete=models.CASCADE,
+        related_name="work_order_links",
+        verbose_name=_("alley"),
+    )
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder",
+        on_delete=models.PROTECT,
+        related_name="alley_links",
+        verbose_name=_("work order"),
+    )
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("alley work order")
+        verbose_name_plural = _("alley work orders")
+        ordering = ["-linked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["street", "work_order"], name="renewal_alley_order_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street} · {self.work_order_id}"

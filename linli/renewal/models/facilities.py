@@ -84,6 +84,14 @@ class DeviceAlert(models.Model):
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     description = models.CharField(_("description"), max_length=500, blank=True)
     payload = models.JSONField(_("payload"), default=dict)
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="device_alerts",
+        verbose_name=_("work order"),
+    )
 
     class Meta:
         verbose_name = _("device alert")

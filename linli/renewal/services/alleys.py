@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.accounts.services import record_audit
-from linli.renewal.models import StreetProject
+from linli.renewal.models import AlleyWorkOrder, StreetProject
 from linli.territory.models import Region
+from linli.workorders.models import WorkOrder
 
 Stage = StreetProject.Stage
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -189,3 +190,25 @@ def set_alley_stage(
         summary=f"{alley.name}: {before} → {stage}",
     )
     return alley
+
+
+@transaction.atomic
+def link_work_order(
+    *, alley: StreetProject, order: WorkOrder, actor: User | None
+) -> AlleyWorkOrder:
+    """Keep a work order raised on the alley with it (its upkeep after renovation)."""
+    if order.district_id != alley.district_id:
+        raise ValidationError(
+            {"order": _("Work order %(number)s is in another district.") % {"number": order.number}}
+        )
+    link, created = AlleyWorkOrder.objects.get_or_create(
+        street=alley, work_order=order, defaults={"linked_by": actor}
+    )
+    if created:
+        record_audit(
+            actor=actor,
+            action="renewal.alley.order",
+            target=alley,
+            summary=f"{alley.name} ← {order.number}",
+        )
+    return link

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.accounts.http import AuthenticatedHttpRequest
 from linli.renewal import permissions
 from linli.renewal.forms import AlleyForm, StageForm, apply_errors
-from linli.renewal.models import StreetProject
+from linli.renewal.models import AlleyWorkOrder, StreetProject
 from linli.renewal.services import alleys as services
+from linli.workorders.models import WorkOrder
 
 
 @login_required
@@ -73,11 +74,24 @@ def alley_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "renewal/alley_detail.html", context)
 
 
-def _alley_orders(alley: StreetProject) -> list[object]:
-    links = getattr(alley, "work_order_links", None)
-    if links is None:
-        return []
-    return list(links.select_related("work_order").order_by("-pk")[:50])
+def _alley_orders(alley: StreetProject) -> list[AlleyWorkOrder]:
+    return list(alley.work_order_links.select_related("work_order__category").order_by("-pk")[:50])
+
+
+@login_required
+@require_POST
+def alley_link_order(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    alley = permissions.get_alley_for(request.user, pk, write=True)
+    number = request.POST.get("number", "").strip()
+    order = WorkOrder.objects.filter(number=number).first()
+    if order is None:
+        messages.error(request, _("No work order has the number %(number)s.") % {"number": number})
+        return redirect("renewal:alley", pk=pk)
+    try:
+        services.link_work_order(alley=alley, order=order, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("renewal:alley", pk=pk)
 
 
 @login_required
