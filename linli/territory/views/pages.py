@@ -214,9 +214,15 @@ def resident_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _revealed(
-    request: AuthenticatedHttpRequest, *, subject: str, label: str, value: str
+    request: AuthenticatedHttpRequest, *, subject: str, label: str, value: str, tel: bool = False
 ) -> HttpResponse:
-    context = {"subject": subject, "label": label, "value": value, "back": _back_url(request)}
+    context = {
+        "subject": subject,
+        "label": label,
+        "value": value,
+        "tel": tel and bool(value),  # a phone number opens the dialler on a mobile
+        "back": _back_url(request),
+    }
     if request.htmx:
         return render(request, "territory/reveal.html#revealed", context)
     return render(request, "territory/reveal.html", context)
@@ -234,7 +240,11 @@ def reveal_resident_field(request: AuthenticatedHttpRequest, pk: int, field: str
             viewer=request.user, subject=resident, field=field, ip=request.META.get("REMOTE_ADDR")
         )
     return _revealed(
-        request, subject=resident.name, label=str(REVEALABLE[field]), value=value or _("none")
+        request,
+        subject=resident.name,
+        label=str(REVEALABLE[field]),
+        value=value or _("none"),
+        tel=field == "phone" and bool(value),
     )
 
 
@@ -250,4 +260,6 @@ def reveal_staff_phone(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     record_sensitive_access(
         viewer=request.user, subject=staff, field="phone", ip=request.META.get("REMOTE_ADDR")
     )
-    return _revealed(request, subject=staff.name, label=str(REVEALABLE["phone"]), value=staff.phone)
+    return _revealed(
+        request, subject=staff.name, label=str(REVEALABLE["phone"]), value=staff.phone, tel=True
+    )
