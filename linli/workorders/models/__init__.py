@@ -1,5 +1,6 @@
 from linli.workorders.models.calendar import WorkdayOverride
 from linli.workorders.models.categories import Category, CategoryQuerySet, DeadlineUnit
+from linli.workorders.models.dispatch import DispatchStats
 from linli.workorders.models.orders import (
     CLOCK_STATES,
     OPEN_STATES,
@@ -24,6 +25,7 @@ __all__ = [
     "Category",
     "CategoryQuerySet",
     "DeadlineUnit",
+    "DispatchStats",
     "OrderEvent",
     "OrderNumberCounter",
     "OrderPhoto",

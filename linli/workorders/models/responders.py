@@ -4,9 +4,21 @@ are taking orders now. Read by dispatch recommendations."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, IntegerField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import ResponderKind
+
+# Service points fall into cells of 1/100 degree (about 1 km) for the spatial prefilter of
+# dispatch recommendations (linli.workorders.recommend). The cell is an expression index, so
+# no column has to be kept current when a profile moves. (SQLite truncates the cast and
+# PostgreSQL rounds it: readers search one cell wider than they need.)
+CELLS_PER_DEGREE = 100
+
+
+def service_cell(field: str) -> Cast:
+    return Cast(F(field) * CELLS_PER_DEGREE, IntegerField())
 
 
 class ResponderProfile(models.Model):
@@ -36,6 +48,9 @@ class ResponderProfile(models.Model):
     class Meta:
         verbose_name = _("responder profile")
         verbose_name_plural = _("responder profiles")
+        indexes = [
+            models.Index(service_cell("lat"), service_cell("lng"), name="responder_service_cell"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_kind_display()})"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.models import User
 from linli.workorders.models import Action, OrderEvent, WorkOrder
 from linli.workorders.permissions import relations
+from linli.workorders.services.dispatch_stats import holding, record_move
 from linli.workorders.services.notices import announce
 from linli.workorders.services.photos import PhotoInput, prepare_photos, store_photos
 from linli.workorders.workflow import TRANSITIONS, check, target_state
@@ -101,12 +102,14 @@ def apply_action(
             precheck(locked)
         now = timezone.now()
         from_state = locked.state
+        before = holding(locked)
         fields = set(change(locked, now)) if change is not None else set()
         locked.state = target_state(action, from_state)
         event = write_event(
             order=locked, action=action, by=by, from_state=from_state, at=now, note=note, data=data
         )
         locked.save(update_fields=sorted(fields | {"state", "event_seq"}))
+        record_move(before, holding(locked))
         if prepared:
             store_photos(order=locked, event=event, photos=prepared, by=by)
         if notify:
