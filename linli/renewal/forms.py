@@ -57,7 +57,7 @@ def candidate_estates(editable: QuerySet[Estate]) -> QuerySet[Estate]:
 class ProjectForm(forms.Form):
     code = forms.CharField(label=_("project number"), max_length=40)
     name = forms.CharField(label=_("project name"), max_length=120)
-    district = forms.ModelChoiceField(label=_("district"), queryset=Region.objects.none())
+    district = forms.ModelChoiceField(label=_("district or county"), queryset=Region.objects.none())
     batch_year = forms.IntegerField(label=_("annual batch"), min_value=1990, max_value=2100)
     budget_yuan = money(_("budget (yuan)"))
     funding_central = money(_("central subsidy"), required=False)

@@ -28,7 +28,7 @@ class StreetProject(models.Model):
         "territory.Region",
         on_delete=models.PROTECT,
         related_name="street_projects",
-        verbose_name=_("district"),
+        verbose_name=_("district or county"),
     )
     subdistrict = models.ForeignKey(
         "territory.Region",

@@ -91,7 +91,7 @@ class RenovationProject(StageDates):
         "territory.Region",
         on_delete=models.PROTECT,
         related_name="renovation_projects",
-        verbose_name=_("district"),
+        verbose_name=_("district or county"),
     )
     batch_year = models.PositiveSmallIntegerField(_("annual batch"))
     budget_yuan = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2)
@@ -325,7 +325,7 @@ class GovernanceBody(models.Model):
         verbose_name=_("estate"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name of the body"), max_length=100)
     formed_on = models.DateField(_("formed on"))
 
     class Meta:

@@ -19,11 +19,17 @@ def seed(scale: str) -> None:
 
 def expected(t) -> dict:  # type: ignore[no-untyped-def]
     return {
-        "estates_started": t.started, "estates_completed": t.completed,
-        "floor_area_m2": t.floor_area_m2, "investment_yuan": t.investment_yuan, "households": t.households,
-        "courtyards_merged": t.merged, "estates_with_access_control": t.access_control,
-        "estates_with_surveillance": t.surveillance, "alleys_demonstration": t.alleys_demonstration,
-        "alleys_completed": t.alleys_completed, "alleys_in_progress": t.alleys_in_progress,
+        "estates_started": t.started,
+        "estates_completed": t.completed,
+        "floor_area_m2": t.floor_area_m2,
+        "investment_yuan": t.investment_yuan,
+        "households": t.households,
+        "courtyards_merged": t.merged,
+        "estates_with_access_control": t.access_control,
+        "estates_with_surveillance": t.surveillance,
+        "alleys_demonstration": t.alleys_demonstration,
+        "alleys_completed": t.alleys_completed,
+        "alleys_in_progress": t.alleys_in_progress,
         "alleys_new_this_year": t.alleys_new,
     }
 
@@ -46,11 +52,15 @@ def test_city_demo_reproduces_the_seeds_figures_from_records(settings):
     shancheng = renovation_summary(scope_from_params(district="410603000000", year=None))
     assert (shancheng["estates_in_projects"], shancheng["projects"]) == (207, 32)
     chaoyang = Estate.objects.get(name="朝阳小区")
-    assert chaoyang.grid.path.startswith(scope_from_params(district="410603000000", year=None).region.path)
+    assert chaoyang.grid.path.startswith(
+        scope_from_params(district="410603000000", year=None).region.path
+    )
     merge = CourtyardMerge.objects.get(target_estate=chaoyang)
     assert (chaoyang.build_year, merge.courtyards.count()) == (1988, 9)
     # Records, not typed totals: every started estate is a record with a start date.
     assert ProjectEstate.objects.started().filter(started_on__isnull=True).count() == 0
     assert RenovationProject.objects.filter(budget_yuan__lt=0).count() == 0
-    branch = Estate.objects.get(name="九大院").renewal_participation.project.governance_bodies.get(kind="party_branch")
+    branch = Estate.objects.get(name="九大院").renewal_participation.project.governance_bodies.get(
+        kind="party_branch"
+    )
     assert branch.members.count() == 16

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from linli.accounts.http import AuthenticatedHttpRequest
 from linli.lib.geo import wgs84_to_gcj02
@@ -26,13 +27,13 @@ def _cards(s: dict[str, Any]) -> list[dict[str, Any]]:
             "key": "estates_started",
             "label": _("Estates started"),
             "value": s["estates_started"],
-            "unit": _("estates"),
+            "unit": pgettext("unit", "estates"),
         },
         {
             "key": "estates_completed",
             "label": _("Estates completed"),
             "value": s["estates_completed"],
-            "unit": _("estates"),
+            "unit": pgettext("unit", "estates"),
         },
         {
             "key": "floor_area",
@@ -52,30 +53,35 @@ def _cards(s: dict[str, Any]) -> list[dict[str, Any]]:
             "value": f"{s['households'] / 10_000:,.1f}",
             "unit": _("10,000 households"),
         },
-        {"key": "projects", "label": _("Projects"), "value": s["projects"], "unit": _("projects")},
+        {
+            "key": "projects",
+            "label": _("Projects"),
+            "value": s["projects"],
+            "unit": pgettext("unit", "projects"),
+        },
         {
             "key": "estates_in_projects",
             "label": _("Estates bundled into projects"),
             "value": s["estates_in_projects"],
-            "unit": _("estates"),
+            "unit": pgettext("unit", "estates"),
         },
         {
             "key": "courtyards_merged",
             "label": _("Courtyards merged"),
             "value": s["courtyards_merged"],
-            "unit": _("courtyards"),
+            "unit": pgettext("unit", "courtyards"),
         },
         {
             "key": "access_control",
             "label": _("Estates with new access control"),
             "value": s["estates_with_access_control"],
-            "unit": _("estates"),
+            "unit": pgettext("unit", "estates"),
         },
         {
             "key": "surveillance",
             "label": _("Estates with surveillance"),
             "value": s["estates_with_surveillance"],
-            "unit": _("estates"),
+            "unit": pgettext("unit", "estates"),
         },
     ]
 
@@ -86,25 +92,25 @@ def _alley_cards(s: dict[str, Any]) -> list[dict[str, Any]]:
             "key": "alleys_demonstration",
             "label": _("Demonstration streets"),
             "value": s["alleys_demonstration"],
-            "unit": _("streets"),
+            "unit": pgettext("unit", "streets"),
         },
         {
             "key": "alleys_completed",
             "label": _("Alleys completed"),
             "value": s["alleys_completed"],
-            "unit": _("alleys"),
+            "unit": pgettext("unit", "alleys"),
         },
         {
             "key": "alleys_in_progress",
             "label": _("Alleys in progress"),
             "value": s["alleys_in_progress"],
-            "unit": _("alleys"),
+            "unit": pgettext("unit", "alleys"),
         },
         {
             "key": "alleys_new_this_year",
             "label": _("Alleys improved this year"),
             "value": s["alleys_new_this_year"],
-            "unit": _("alleys"),
+            "unit": pgettext("unit", "alleys"),
         },
     ]
 

@@ -51,7 +51,7 @@
       { name: L10N.started, type: "bar", data: data.years.map(function (y) { return y.estates_started; }), itemStyle: { color: RED } },
       { name: L10N.completed, type: "bar", data: data.years.map(function (y) { return y.estates_completed; }), itemStyle: { color: GREEN } },
       { name: L10N.investment, type: "line", yAxisIndex: 1, smooth: true, itemStyle: { color: BLUE },
-        data: data.years.map(function (y) { return Math.round(y.investment_yuan / 1e6) / 100; }) }
+        data: data.years.map(function (y) { return y.projects ? Math.round(y.investment_yuan / 1e6) / 100 : null; }) }
     ]
   });
 
