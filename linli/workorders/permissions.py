@@ -8,10 +8,18 @@ Views, the API and services all ask here; nothing else decides.
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from linli.accounts.models import Organization, OrganizationMembership, ResponderKind, Role, User
+from linli.accounts.models import (
+    Organization,
+    OrganizationMembership,
+    ResponderKind,
+    Role,
+    RoleAssignment,
+    User,
+)
 from linli.territory.permissions import region_paths, role_assignments
 from linli.workorders.models import (
     Action,
@@ -209,3 +217,40 @@ def dispatch_target_refusal(
             return None
         return _("%(unit)s does not serve this area.") % {"unit": to_unit.name}
     return _("Choose a person or a unit to dispatch to.")
+
+
+def _dispatch_reach(by: User | None, order: WorkOrder) -> tuple[list[str], list[str]]:
+    """Where a responder's (or unit's) area may be for `order` to be dispatched to them: one
+    of the regions the order lies in (its chain of paths), or inside one of `by`'s regions."""
+    ids = order.region_path.strip("/").split("/")
+    chain = ["/" + "/".join(ids[:i]) + "/" for i in range(1, len(ids) + 1)]
+    return chain, region_paths(by, _DISPATCH_ROLES) if by is not None else []
+
+
+def dispatchable_user_ids(*, by: User | None, order: WorkOrder, user_ids: list[int]) -> set[int]:
+    """Of `user_ids`, those `by` may dispatch `order` to (with `by=None`: those serving the
+    order's area). The rule of dispatch_target_refusal for persons, for many in one query."""
+    chain, regions = _dispatch_reach(by, order)
+    rows = RoleAssignment.objects.active().filter(
+        user_id__in=user_ids, role=Role.RESPONDER, user__is_active=True
+    )
+    return {
+        user_id
+        for user_id, kind, path in rows.values_list("user_id", "responder_kind", "region__path")
+        if order.category.allows_responder_kind(kind) and (path in chain or _covers(regions, path))
+    }
+
+
+def dispatchable_units(*, by: User | None, order: WorkOrder) -> QuerySet[Organization]:
+    """Units `by` may dispatch `order` to (with `by=None`: those serving the order's area):
+    of a kind the category allows, serving the order's area or inside `by`'s regions."""
+    kinds = [
+        org_kind
+        for org_kind, kind in UNIT_RESPONDER_KIND.items()
+        if order.category.allows_responder_kind(kind)
+    ]
+    chain, regions = _dispatch_reach(by, order)
+    where = Q(service_area__path__in=chain)
+    for path in regions:
+        where |= Q(service_area__path__startswith=path)
+    return Organization.objects.filter(where, kind__in=kinds)
