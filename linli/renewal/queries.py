@@ -375,8 +375,8 @@ def project_detail_context(project: RenovationProject) -> dict[str, Any]:
             project.governance_bodies.select_related("estate").prefetch_related("members")
         ),
         "stage_dates": [
-            {"stage": stage, "label": stage.label, "on": getattr(project, field)}
-            for stage, field in ((s, f"{s.value}_on") for s in Stage)
+            {"stage": stage, "label": label, "on": getattr(project, f"{stage.value}_on")}
+            for stage, label in stage_date_labels().items()
         ],
     }
 
@@ -427,3 +427,15 @@ def estate_page_context(estate: Any, *, include_surveys: bool) -> dict[str, Any]
     if include_surveys:
         context["surveys"] = list(estate.renewal_surveys.prefetch_related("defects")[:10])
     return context
+
+
+def stage_date_labels() -> dict[Stage, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        Stage.SURVEYED: _("Surveyed on"),
+        Stage.PLANNED: _("Entered the annual plan on"),
+        Stage.STARTED: _("Started on"),
+        Stage.COMPLETED: _("Completed on"),
+        Stage.ACCEPTED: _("Accepted on"),
+    }

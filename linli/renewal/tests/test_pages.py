@@ -228,3 +228,14 @@ def test_ledger_export_and_template_download(staff_client):
         response = staff_client.get(reverse(f"renewal:{name}"))
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [("project", ["SC-1"]), ("pool", []), ("merges", []), ("facilities", []), ("alleys", [])],
+)
+def test_pages_read_in_a_fixed_number_of_queries(
+    staff_client, name, args, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(30):
+        assert staff_client.get(reverse(f"renewal:{name}", args=args)).status_code == 200

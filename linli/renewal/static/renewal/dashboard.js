@@ -17,12 +17,15 @@
   }
 
   var font = { fontFamily: getComputedStyle(document.body).fontFamily };
+  var narrow = window.innerWidth < 700;
+  // Years with projects only: alley cohorts of later years have no estates to chart.
+  var years = data.years.filter(function (y) { return y.projects > 0; });
   var grid = { left: 48, right: 48, top: 40, bottom: 40, containLabel: true };
 
   chart("chart-districts", {
     textStyle: font, grid: grid, tooltip: { trigger: "axis" },
     legend: { top: 0, data: [L10N.started, L10N.completed] },
-    xAxis: { type: "category", data: data.districts.map(function (d) { return d.name; }), axisLabel: { interval: 0 } },
+    xAxis: { type: "category", data: data.districts.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: narrow ? 40 : 0 } },
     yAxis: { type: "value", name: L10N.estates },
     series: [
       { name: L10N.started, type: "bar", data: data.districts.map(function (d) { return d.estates_started; }), itemStyle: { color: RED }, label: { show: true, position: "top" } },
@@ -35,7 +38,7 @@
     legend: { bottom: 0 },
     series: [{
       type: "pie", radius: ["38%", "66%"], center: ["50%", "45%"],
-      label: { formatter: "{b}\n{c}" },
+      label: { show: !narrow, formatter: "{b}\n{c}" },
       data: data.stages.filter(function (s) { return s.estates > 0; }).map(function (s) {
         return { name: s.label, value: s.estates, itemStyle: { color: STAGE_COLOURS[s.stage] } };
       })
@@ -45,13 +48,13 @@
   chart("chart-years", {
     textStyle: font, grid: grid, tooltip: { trigger: "axis" },
     legend: { top: 0, data: [L10N.started, L10N.completed, L10N.investment] },
-    xAxis: { type: "category", data: data.years.map(function (y) { return String(y.year); }) },
+    xAxis: { type: "category", data: years.map(function (y) { return String(y.year); }) },
     yAxis: [{ type: "value", name: L10N.estates }, { type: "value", name: L10N.investment, splitLine: { show: false } }],
     series: [
-      { name: L10N.started, type: "bar", data: data.years.map(function (y) { return y.estates_started; }), itemStyle: { color: RED } },
-      { name: L10N.completed, type: "bar", data: data.years.map(function (y) { return y.estates_completed; }), itemStyle: { color: GREEN } },
+      { name: L10N.started, type: "bar", data: years.map(function (y) { return y.estates_started; }), itemStyle: { color: RED } },
+      { name: L10N.completed, type: "bar", data: years.map(function (y) { return y.estates_completed; }), itemStyle: { color: GREEN } },
       { name: L10N.investment, type: "line", yAxisIndex: 1, smooth: true, itemStyle: { color: BLUE },
-        data: data.years.map(function (y) { return y.projects ? Math.round(y.investment_yuan / 1e6) / 100 : null; }) }
+        data: years.map(function (y) { return y.projects ? Math.round(y.investment_yuan / 1e6) / 100 : null; }) }
     ]
   });
 
