@@ -192,6 +192,12 @@ class _Builder:
         self.others = [d for d in self.districts if d != self.main] or [self.main]
         self.serial = 0
         self.today = timezone.localdate()
+        self.companies: dict[int, Organization] = {}
+        companies = Organization.objects.filter(kind=Organization.Kind.PROPERTY_COMPANY)
+        for company in companies.select_related("service_area").order_by("pk"):
+            for district in self.districts:
+                if company.service_area.path.startswith(district.path):
+                    self.companies.setdefault(district.pk, company)
 
     # Estates
 
@@ -393,6 +399,8 @@ class _Builder:
             started = [e for e, s in estates if s]
             waiting = [e for e, s in estates if not s]
             self.rng.shuffle(started)
+            # 朝阳小区 was renovated in the first batch (2019).
+            started.sort(key=lambda e: e.name != "朝阳小区")
             done = min(completed_left.get(district.pk, 0), len(started))
             # Earlier batches hold the completed estates; later ones those still under way.
             ordered = [(e, "completed") for e in started[:done]] + [
@@ -463,10 +471,24 @@ class _Builder:
             projects.set_stage_record(
                 participation=participation, stage=stage, dates=dates, actor=None
             )
+            if state == "completed":
+                self._property_after(participation, district)
         self._project_stage(project, planned, starts, ends, group)
         self._items(project, group)
         self._consultation(project, planned)
         return project
+
+    def _property_after(self, participation: ProjectEstate, district: Region) -> None:
+        """After renovation most estates choose a property service (改后怎么管)."""
+        mode = self.rng.choices(["red", "professional", "self_managed"], [45, 40, 15])[0]
+        if participation.estate.name == "朝阳小区":
+            mode = "professional"
+        company = None
+        if mode != "self_managed":
+            company = self.companies.get(district.pk) or participation.estate.property_company
+        projects.set_property_after(
+            participation=participation, mode=mode, company=company, actor=None
+        )
 
     def _project_stage(
         self,

@@ -26,7 +26,7 @@ from linli.renewal.models import (
 from linli.renewal.services.pool import POOL_LATEST_BUILD_YEAR
 from linli.territory.models import Courtyard, Estate, Region
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def money(label: Any, *, required: bool = True) -> forms.DecimalField:
