@@ -6,3 +6,18 @@ class WorkordersConfig(AppConfig):
     name = "linli.workorders"
     label = "workorders"
     verbose_name = _("Work orders")
+
+    def ready(self) -> None:
+        from linli.accounts.models import Role
+        from linli.accounts.navigation import NavItem, register_nav_item, register_role_home
+
+        # Resident and responder pages (views/resident.py, views/responder.py). Residents
+        # land on their orders (this replaces the territory's "my neighbourhood" home).
+        residents = frozenset({Role.RESIDENT})
+        responders = frozenset({Role.RESPONDER})
+        register_nav_item(NavItem(_("Report a problem"), "workorders:new", residents, order=5))
+        register_nav_item(NavItem(_("My orders"), "workorders:my_orders", residents, order=6))
+        register_nav_item(NavItem(_("My tasks"), "workorders:tasks", responders, order=7))
+        register_nav_item(NavItem(_("Open to claim"), "workorders:claimable", responders, order=8))
+        register_role_home(Role.RESIDENT, "workorders:my_orders")
+        register_role_home(Role.RESPONDER, "workorders:tasks")

@@ -1,7 +1,21 @@
 """Work-order routes. The pages are added by the work-order pages; the engine has none."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from linli.workorders.views import orders, resident, responder
 
 app_name = "workorders"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # Residents (views/resident.py)
+    path("new/", resident.new_order, name="new"),
+    path("new/nearby/", resident.nearby, name="nearby"),
+    path("mine/", resident.my_orders, name="my_orders"),
+    path("<int:pk>/support/", resident.support, name="support"),
+    # Responders (views/responder.py)
+    path("tasks/", responder.tasks, name="tasks"),
+    path("claimable/", responder.claimable, name="claimable"),
+    # Every role: the order page and its one action endpoint (views/orders.py)
+    path("<int:pk>/", orders.detail, name="detail"),
+    path("<int:pk>/act/<str:action>/", orders.act, name="act"),
+]

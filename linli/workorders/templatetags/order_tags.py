@@ -1,0 +1,165 @@
+"""How orders read on the resident, responder and order pages: states in words a resident
+understands, steps of the timeline, category icons and the expected completion time."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linli.workorders.models import (
+    Action,
+    Category,
+    DeadlineUnit,
+    OrderState,
+    Satisfaction,
+    WorkOrder,
+)
+
+register = template.Library()
+
+S = OrderState
+STATE_TEXT: dict[str, Promise] = {
+    S.REPORTED: gettext_lazy("Waiting to be accepted"),
+    S.FILED: gettext_lazy("Accepted, waiting for dispatch"),
+    S.DISPATCHED: gettext_lazy("Dispatched"),
+    S.ACCEPTED: gettext_lazy("Being handled"),
+    S.RETURNED: gettext_lazy("Returned, to be dispatched again"),
+    S.PARKED: gettext_lazy("Parked (long-term work)"),
+    S.HANDLED: gettext_lazy("Handled, waiting for the check"),
+    S.CLOSED: gettext_lazy("Done, waiting for your rating"),
+    S.RATED: gettext_lazy("Rated"),
+    S.DECLINED: gettext_lazy("Not accepted"),
+    S.CANCELLED: gettext_lazy("Cancelled"),
+}
+# The colour class of a state's badge.
+STATE_TONE: dict[str, str] = {
+    S.REPORTED: "new",
+    S.FILED: "new",
+    S.DISPATCHED: "busy",
+    S.ACCEPTED: "busy",
+    S.RETURNED: "warn",
+    S.PARKED: "warn",
+    S.HANDLED: "busy",
+    S.CLOSED: "done",
+    S.RATED: "done",
+    S.DECLINED: "off",
+    S.CANCELLED: "off",
+}
+A = Action
+STEP_TEXT: dict[str, Promise] = {
+    A.REPORT: gettext_lazy("Reported"),
+    A.FILE: gettext_lazy("Filed"),
+    A.DECLINE: gettext_lazy("Declined"),
+    A.DISPATCH: gettext_lazy("Dispatched"),
+    A.CLAIM: gettext_lazy("Claimed"),
+    A.ACCEPT: gettext_lazy("Accepted"),
+    A.RETURN: gettext_lazy("Returned"),
+    A.APPROVE_RETURN: gettext_lazy("Return approved"),
+    A.REFUSE_RETURN: gettext_lazy("Return refused"),
+    A.REQUEST_EXTENSION: gettext_lazy("Extension asked for"),
+    A.APPROVE_EXTENSION: gettext_lazy("Extension approved"),
+    A.REFUSE_EXTENSION: gettext_lazy("Extension refused"),
+    A.PARK: gettext_lazy("Parking asked for"),
+    A.APPROVE_PARK: gettext_lazy("Parking approved"),
+    A.REFUSE_PARK: gettext_lazy("Parking refused"),
+    A.RESUME: gettext_lazy("Resumed"),
+    A.HANDLE: gettext_lazy("Result reported"),
+    A.CLOSE: gettext_lazy("Checked and closed"),
+    A.REWORK: gettext_lazy("Sent back for rework"),
+    A.RATE: gettext_lazy("Rated"),
+    A.REOPEN: gettext_lazy("Reopened"),
+    A.ESCALATE: gettext_lazy("Escalated"),
+    A.REMIND: gettext_lazy("Reminded"),
+    A.CANCEL: gettext_lazy("Cancelled"),
+    A.SUPPORT: gettext_lazy("Someone else has the same problem"),
+    A.RESOLVE_ON_SPOT: gettext_lazy("Resolved on the spot"),
+    A.MARK_OVERDUE: gettext_lazy("Past the deadline"),
+}
+SATISFACTION_TEXT: dict[str, Promise] = {
+    Satisfaction.SATISFIED: gettext_lazy("Satisfied"),
+    Satisfaction.FAIRLY: gettext_lazy("Fairly satisfied"),
+    Satisfaction.DISSATISFIED: gettext_lazy("Dissatisfied"),
+}
+# Icon keys of data/categories/categories.json → an emoji every phone can draw.
+ICONS = {
+    "five_smalls": "🏘️", "small_matter": "📌", "small_repair": "🔧", "mediation": "🤝",
+    "small_request": "💬", "small_difficulty": "🆘", "bulb": "💡", "drain": "🚿",
+    "tap": "🚰", "appliance": "🔌", "micro_help": "❤️", "study": "📚", "medical": "🩺",
+    "hardship": "🎁", "mobility": "🦯", "elderly": "👵", "disability": "♿", "meal": "🍱",
+    "cleaning": "🧹", "bath": "🛁", "urgent_help": "🚑", "legal": "⚖️", "employment": "💼",
+    "utility": "🔩", "road": "🚦", "cityscape": "🏙️", "greenery": "🌳", "building": "🏠",
+    "other": "📦", "poster": "📢", "construction": "🚧", "street": "🛒", "alert": "⚠️",
+}  # fmt: skip
+DEFAULT_ICON = "📍"
+# What a list of orders selects so that every card's icon (up to the major class) is at hand.
+ICON_PATH = "category__parent__parent"
+
+
+def icon_for(category: Category, parents: dict[int, Category] | None = None) -> str:
+    """The category's icon, or the nearest ancestor's (children inherit it)."""
+    node: Category | None = category
+    while node is not None:
+        if node.icon in ICONS:
+            return ICONS[node.icon]
+        if node.parent_id is None:
+            break
+        node = parents.get(node.parent_id) if parents is not None else node.parent
+    return DEFAULT_ICON
+
+
+@register.filter
+def state_text(state: str) -> str:
+    return str(STATE_TEXT.get(state, state))
+
+
+@register.filter
+def state_tone(state: str) -> str:
+    return STATE_TONE.get(state, "off")
+
+
+@register.filter
+def step_text(action: str) -> str:
+    return str(STEP_TEXT.get(action, action))
+
+
+@register.filter
+def category_icon(category: Category) -> str:
+    return icon_for(category)
+
+
+def limit_text(amount: int, unit: str) -> str:
+    if unit == DeadlineUnit.WORKING_HOURS:
+        return _("%(n)d working hours") % {"n": amount}
+    return _("%(n)d working days") % {"n": amount}
+
+
+@register.filter
+def expected_completion(order: WorkOrder) -> str:
+    """When the order should be handled: its deadline once dispatched, before that the
+    category's limit counted from dispatch."""
+    if order.deadline_at is not None:
+        local = timezone.localtime(order.deadline_at)
+        return _("By %(when)s") % {"when": date_format(local, "SHORT_DATETIME_FORMAT")}
+    if order.state in (S.REPORTED, S.FILED, S.RETURNED):
+        amount, unit = order.category.deadline_for(urgent=order.urgent)
+        return _("Within %(limit)s of dispatch") % {"limit": limit_text(amount, unit)}
+    return ""
+
+
+@register.filter
+def meters(distance: float | None) -> str:
+    """A distance for people: 80 m away, 1.2 km away."""
+    if distance is None:
+        return ""
+    if distance >= 1000:
+        return _("%(km).1f km away") % {"km": distance / 1000}
+    return _("%(m)d m away") % {"m": round(distance)}
+
+
+@register.filter
+def satisfaction_text(value: str) -> str:
+    return str(SATISFACTION_TEXT.get(value, ""))
