@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StreetProjectQuerySet(models.QuerySet["StreetProject"]):
@@ -19,9 +20,9 @@ class StreetProjectQuerySet(models.QuerySet["StreetProject"]):
 
 class StreetProject(models.Model):
     class Stage(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        IN_PROGRESS = "in_progress", _("in progress")
-        COMPLETED = "completed", _("completed")
+        PLANNED = "planned", pgettext_lazy("alley stage", "planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("alley stage", "in progress")
+        COMPLETED = "completed", pgettext_lazy("alley stage", "completed")
 
     name = models.CharField(_("alley"), max_length=100)
     district = models.ForeignKey(

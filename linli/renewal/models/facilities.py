@@ -76,7 +76,10 @@ class DeviceAlert(models.Model):
         BLOCKED_PASSAGE = "blocked_passage", _("fire passage blocked")
 
     facility = models.ForeignKey(
-        SmartFacility, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("facility")
+        SmartFacility,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        verbose_name=_("smart facility"),
     )
     alert_id = models.CharField(_("alert id"), max_length=64)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

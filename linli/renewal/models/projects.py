@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.territory.models import Estate
 
@@ -16,11 +17,12 @@ class Stage(models.TextChoices):
     """The life of a renovation, for a project and for each of its estates. The allowed
     moves between stages live in services/stages.py."""
 
-    SURVEYED = "surveyed", _("surveyed")
-    PLANNED = "planned", _("planned")
-    STARTED = "started", _("started")
-    COMPLETED = "completed", _("completed")
-    ACCEPTED = "accepted", _("accepted")
+    # A context of their own: "accepted" means something else for a work order.
+    SURVEYED = "surveyed", pgettext_lazy("renovation stage", "surveyed")
+    PLANNED = "planned", pgettext_lazy("renovation stage", "planned")
+    STARTED = "started", pgettext_lazy("renovation stage", "started")
+    COMPLETED = "completed", pgettext_lazy("renovation stage", "completed")
+    ACCEPTED = "accepted", pgettext_lazy("renovation stage", "accepted")
 
 
 STAGE_ORDER: dict[str, int] = {stage.value: n for n, stage in enumerate(Stage)}
