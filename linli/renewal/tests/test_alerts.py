@@ -170,3 +170,38 @@ def test_a_device_fault_is_filed_under_the_devices_own_component(client, facilit
     response = post(client, facility, {"alert_id": "f-1", "kind": "device_fault"})
     order = WorkOrder.objects.get(number=response.json()["work_order"])
     assert (order.category.code, order.urgent) == ("0603", False)
+
+
+def test_an_order_raised_on_an_alley_is_kept_with_it(client, categories, city_tree, make_user):
+    from django.urls import reverse
+
+    from linli.accounts.models import Role
+    from linli.renewal.models import AlleyWorkOrder
+    from linli.renewal.services import alleys
+    from linli.workorders.models import Category
+    from linli.workorders.services.intake import create_order
+
+    grid = city_tree["grid1a"]
+    alley = alleys.create_alley(
+        name="食字街", district=city_tree["district1"], cohort_year=2021, actor=None
+    )
+    category = Category.objects.get(kind="incident", code="0403")  # 店外经营
+    order = create_order(
+        source="patrol",
+        category=category,
+        description="店外经营占道",
+        lng=grid.centroid_lng,
+        lat=grid.centroid_lat,
+        reporter=None,
+    )
+    client.force_login(make_user(Role.PROGRAMME_STAFF, city_tree["district1"]))
+    client.post(reverse("renewal:alley_link_order", args=[alley.pk]), {"number": order.number})
+    assert AlleyWorkOrder.objects.get().work_order == order
+    page = client.get(reverse("renewal:alley", args=[alley.pk])).content.decode()
+    assert order.number in page
+    other = alleys.create_alley(
+        name="走马塘巷", district=city_tree["district2"], cohort_year=2021, actor=None
+    )
+    client.force_login(make_user(Role.PROGRAMME_STAFF, city_tree["city"]))
+    client.post(reverse("renewal:alley_link_order", args=[other.pk]), {"number": order.number})
+    assert AlleyWorkOrder.objects.count() == 1  # an order of another district is refused
