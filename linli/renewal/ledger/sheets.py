@@ -129,6 +129,21 @@ def parse_defects(value: Any) -> list[str]:
     return kinds
 
 
+DEVICE_KEY = re.compile(r"^[-a-zA-Z0-9_]{1,64}$")
+
+
+def parse_device_key(value: Any) -> str:
+    key = str(value).strip()
+    if not DEVICE_KEY.match(key):
+        raise CellError(
+            _(
+                "A device key has at most 64 letters, digits, hyphens or underscores (got %(value)s)."
+            )
+            % {"value": key}
+        )
+    return key
+
+
 def parse_year(value: Any) -> int:
     number = parse_non_negative_int(value)
     if not 1990 <= number <= 2100:
@@ -251,7 +266,7 @@ FACILITY_SPEC = SheetSpec(
     (
         Column("estate", "小区编码", parse_plain_code, example="SC-0001"),
         Column("kind", "设施类型", parse_labels(FACILITY_LABELS), example="门禁"),
-        Column("device_key", "设备编号", parse_plain_code, example="sc-0001-gate-1"),
+        Column("device_key", "设备编号", parse_device_key, example="sc-0001-gate-1"),
         Column("installed_on", "安装日期", parse_date, example="2019-10-01"),
         Column("device_count", "设备数量", parse_non_negative_int, required=False, example=4),
         Column("is_active", "在用", parse_yes_no, required=False, example="是"),

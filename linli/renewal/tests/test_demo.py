@@ -1,13 +1,16 @@
 """The demo step: renovation records whose sums are the seed's figures (S1–S2)."""
 
+import io
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from linli.renewal.demo import CITY, SMALL
+from linli.renewal.ledger import export_ledger, import_ledger
 from linli.renewal.models import CourtyardMerge, ProjectEstate, RenovationProject
 from linli.renewal.queries import Scope, renovation_summary, scope_from_params
+from linli.renewal.tests.test_ledger import wipe_renewal
 from linli.territory.models import Estate
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -41,6 +44,12 @@ def test_small_demo_records_add_up_to_its_targets(settings):
     assert {k: summary[k] for k in expected(SMALL)} == expected(SMALL)
     chaoyang = Estate.objects.get(name="朝阳小区")
     assert (chaoyang.build_year, chaoyang.courtyards.count()) == (1988, 9)
+    # The demo's ledger, exported and imported into a database with only its territory.
+    data = export_ledger(["/"])
+    wipe_renewal()
+    assert renovation_summary(Scope())["estates_started"] == 0
+    import_ledger(io.BytesIO(data), actor=None, paths=["/"])
+    assert renovation_summary(Scope()) == summary
 
 
 def test_city_demo_reproduces_the_seeds_figures_from_records(settings):
