@@ -199,6 +199,13 @@ WORKING_HOURS = os.environ.get("WORKING_HOURS", "08:30-12:00,13:30-17:30")
 ORDER_NEAR_DEADLINE_HOURS = envint("ORDER_NEAR_DEADLINE_HOURS", "2")
 ORDER_ESCALATE_AFTER_OVERDUE_HOURS = envint("ORDER_ESCALATE_AFTER_OVERDUE_HOURS", "8")
 ORDER_SWEEP_INTERVAL_SECONDS = envint("ORDER_SWEEP_INTERVAL_SECONDS", "300")
+# Work-order KPIs (docs/kpis.md): an order is "responded" when the first dispatch is accepted
+# or returned within this many hours; the composite score's weights, as JSON {"rate": weight}
+# (default: 成都金牛's handle_rate 30, on_time_handle_rate 20, rework_rate 20,
+# overdue_pending_rate 20, extension_rate 10). Changing either needs `manage.py rebuild_kpis`
+# for the response figures; weights apply at once. Checked at start-up (system check).
+KPI_RESPONSE_HOURS = envint("KPI_RESPONSE_HOURS", "24")
+KPI_WEIGHTS = os.environ.get("KPI_WEIGHTS", "")
 
 # How often a process checks whether another process changed the grids (seconds).
 GRID_INDEX_RECHECK_SECONDS = envint("GRID_INDEX_RECHECK_SECONDS", "2")

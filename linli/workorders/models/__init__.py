@@ -1,6 +1,7 @@
 from linli.workorders.models.calendar import WorkdayOverride
 from linli.workorders.models.categories import Category, CategoryQuerySet, DeadlineUnit
 from linli.workorders.models.dispatch import DispatchStats
+from linli.workorders.models.kpis import KpiCategoryCounter, KpiCounter, OrderFacts
 from linli.workorders.models.orders import (
     CLOCK_STATES,
     OPEN_STATES,
@@ -26,7 +27,10 @@ __all__ = [
     "CategoryQuerySet",
     "DeadlineUnit",
     "DispatchStats",
+    "KpiCategoryCounter",
+    "KpiCounter",
     "OrderEvent",
+    "OrderFacts",
     "OrderNumberCounter",
     "OrderPhoto",
     "OrderState",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
+from linli.workorders import kpis
 from linli.workorders.models import Action, OrderEvent, WorkOrder
 from linli.workorders.permissions import relations
 from linli.workorders.services.dispatch_stats import holding, record_move
@@ -48,9 +49,10 @@ def write_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> OrderEvent:
-    """Append one event to a locked (or new) order. Bumps order.event_seq; the caller saves."""
+    """Append one event to a locked (or new) order. Bumps order.event_seq; the caller saves.
+    The KPI facts and counters are brought up to date in the same transaction."""
     order.event_seq += 1
-    return OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order,
         seq=order.event_seq,
         action=action,
@@ -59,8 +61,10 @@ def write_event(
         to_state=order.state,
         at=at,
         note=note,
-        data=data or {},
+        data=kpis.event_data(order, action, data),
     )
+    kpis.record(order=order, event=event, before_state=from_state)
+    return event
 
 
 def _clean_note(note: str, required: bool) -> str:
