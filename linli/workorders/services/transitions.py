@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.workorders import kpis
+from linli.workorders.listeners import notify_event_listeners
 from linli.workorders.models import Action, OrderEvent, WorkOrder
 from linli.workorders.permissions import relations
 from linli.workorders.services.dispatch_stats import holding, record_move
@@ -64,6 +65,7 @@ def write_event(
         data=kpis.event_data(order, action, data),
     )
     kpis.record(order=order, event=event, before_state=from_state)
+    notify_event_listeners(order=order, event=event)
     return event
 
 
