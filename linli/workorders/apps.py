@@ -21,3 +21,15 @@ class WorkordersConfig(AppConfig):
         register_nav_item(NavItem(_("Open to claim"), "workorders:claimable", responders, order=8))
         register_role_home(Role.RESIDENT, "workorders:my_orders")
         register_role_home(Role.RESPONDER, "workorders:tasks")
+
+        # Grid workers' queue and the dispatch desk (views/queue.py, views/supervise.py).
+        # Work orders load after the territory, so these homes replace its "my grids".
+        grid_staff = frozenset({Role.GRID_WORKER, Role.GRID_LEADER})
+        desk = frozenset({Role.DISPATCHER, Role.ADMIN})
+        register_nav_item(NavItem(_("Work queue"), "workorders:worker_queue", grid_staff, order=15))
+        register_nav_item(NavItem(_("Patrol report"), "workorders:patrol", grid_staff, order=16))
+        register_nav_item(NavItem(_("Dispatch desk"), "workorders:desk", desk, order=17))
+        register_nav_item(NavItem(_("Approvals"), "workorders:approvals", desk, order=18))
+        for role in grid_staff:
+            register_role_home(role, "workorders:worker_queue")
+        register_role_home(Role.DISPATCHER, "workorders:desk")

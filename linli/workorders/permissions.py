@@ -254,3 +254,38 @@ def dispatchable_units(*, by: User | None, order: WorkOrder) -> QuerySet[Organiz
     for path in regions:
         where |= Q(service_area__path__startswith=path)
     return Organization.objects.filter(where, kind__in=kinds)
+
+
+# The grid worker's queue: orders of the grids (or community) they look after.
+GRID_STAFF_ROLES = frozenset({Role.GRID_WORKER, Role.GRID_LEADER})
+# The dispatch desk: the cross-grid queue and approvals of a dispatcher's (or admin's)
+# region; leaders may open it to escalate.
+DESK_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN, Role.LEADER})
+
+
+def grid_staff_orders(user: User) -> WorkOrderQuerySet:
+    """Every order in the regions where the user is a grid worker or grid leader."""
+    return WorkOrder.objects.in_region_paths(region_paths(user, GRID_STAFF_ROLES))
+
+
+def desk_orders(user: User) -> WorkOrderQuerySet:
+    """Every order in the regions where the user dispatches, supervises or leads."""
+    return WorkOrder.objects.in_region_paths(region_paths(user, DESK_ROLES))
+
+
+def grid_staff_regions(user: User) -> list[str]:
+    """Paths of the regions where the user is a grid worker or grid leader."""
+    return region_paths(user, GRID_STAFF_ROLES)
+
+
+def is_grid_staff(user: User) -> bool:
+    return bool(region_paths(user, GRID_STAFF_ROLES))
+
+
+def is_desk_staff(user: User) -> bool:
+    return bool(region_paths(user, DESK_ROLES))
+
+
+def desk_regions(user: User) -> list[str]:
+    """Paths of the regions whose orders the user's desk shows (for its region filters)."""
+    return region_paths(user, DESK_ROLES)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from linli.workorders.views import orders, resident, responder
+from linli.workorders.views import dispatch, orders, queue, resident, responder, supervise
 
 app_name = "workorders"
 
@@ -18,4 +18,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Every role: the order page and its one action endpoint (views/orders.py)
     path("<int:pk>/", orders.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", orders.act, name="act"),
+    # Grid workers (views/queue.py), dispatching (views/dispatch.py), the dispatch desk and
+    # approvals (views/supervise.py)
+    path("worker/", queue.worker, name="worker_queue"),
+    path("worker/patrol/", queue.patrol, name="patrol"),
+    path("<int:pk>/dispatch/", dispatch.dispatch, name="dispatch"),
+    path("desk/", supervise.desk, name="desk"),
+    path("desk/approvals/", supervise.approvals, name="approvals"),
+    path("<int:pk>/extension/approve/", supervise.approve_extension, name="approve_extension"),
 ]
