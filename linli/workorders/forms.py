@@ -102,6 +102,12 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def grid_label(community: str, grid: str) -> str:
+    """朝阳社区第1网格: the community's name and the grid's, unless the grid's name already
+    starts with it."""
+    return grid if grid.startswith(community) else f"{community}{grid}"
+
+
 def place_problem(lng: float, lat: float, crs: str) -> str | None:
     """Why an order cannot be placed at the point, naming the nearest grid; None if a grid
     holds it."""
@@ -120,9 +126,12 @@ def place_problem(lng: float, lat: float, crs: str) -> str | None:
     nearest = Region.objects.filter(pk=found.nearest.id).select_related("parent").first()
     name = found.nearest.name
     if nearest is not None and nearest.parent is not None:
-        name = f"{nearest.parent.name}{nearest.name}"
+        name = grid_label(nearest.parent.name, nearest.name)
     distance = found.distance_m or 0
-    far = f"{distance / 1000:.1f} km" if distance >= 1000 else f"{distance:.0f} m"
+    if distance >= 1000:
+        far = _("%(km).1f km") % {"km": distance / 1000}
+    else:
+        far = _("%(m)d m") % {"m": round(distance)}
     return _(
         "Place: this point is outside every grid of the city. The nearest grid is "
         "%(grid)s, %(distance)s away. Move the pin onto the street or building where the "
@@ -207,6 +216,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"id_{action}_%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.action = action
 
@@ -352,7 +362,7 @@ ACTIONS: dict[str, ActionSpec] = {
     Action.ACCEPT: ActionSpec(gettext_lazy("Accept"), ActionForm, 11, one_click=True),
     Action.HANDLE: ActionSpec(gettext_lazy("Report the result"), ReportForm, 12),
     Action.RATE: ActionSpec(gettext_lazy("Rate"), RateForm, 13),
-    Action.FILE: ActionSpec(gettext_lazy("File"), ActionForm, 20, one_click=True),
+    Action.FILE: ActionSpec(gettext_lazy("File the order"), ActionForm, 20, one_click=True),
     Action.DISPATCH: ActionSpec(gettext_lazy("Dispatch"), DispatchForm, 21),
     Action.CLOSE: ActionSpec(gettext_lazy("Check and close"), CheckForm, 22),
     Action.APPROVE_RETURN: ActionSpec(gettext_lazy("Approve the return"), ActionForm, 30),

@@ -84,10 +84,19 @@
       var home = !cfg.pick || (f.properties && f.properties.home);
       var layer = L.geoJSON({ type: "Feature", geometry: shifted(f.geometry, project), properties: f.properties }, {
         style: function () { return home ? HOME : OTHER; },
-        interactive: false,
+        interactive: !cfg.pick,
       }).addTo(outlines);
       if (f.properties && f.properties.name) {
-        layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "map-label" });
+        var name = document.createElement("span");
+        name.textContent = f.properties.name;
+        if (cfg.pick) {
+          // Named at the top edge, so the name never hides the pin a tap puts in the middle.
+          var b = layer.getBounds();
+          L.tooltip({ permanent: true, direction: "bottom", className: "map-label", offset: [0, 2] })
+            .setLatLng([b.getNorth(), b.getCenter().lng]).setContent(name).addTo(map);
+        } else {
+          layer.bindTooltip(name, { sticky: true, className: "map-label" });
+        }
       }
       if (home) focus = layer;
     });
@@ -104,7 +113,12 @@
         ? [Number(cfg.marker.lng), Number(cfg.marker.lat)]
         : project(Number(cfg.marker.lng), Number(cfg.marker.lat));
       place([at[1], at[0]]);
-      map.setView([at[1], at[0]], 17);
+      if (focus && !cfg.pick) {
+        // The order's page: its whole grid, with the point in it.
+        map.fitBounds(focus.getBounds().extend([at[1], at[0]]), { padding: [16, 16], maxZoom: 17 });
+      } else {
+        map.setView([at[1], at[0]], 17);
+      }
     } else if (focus) {
       map.fitBounds(focus.getBounds(), { padding: [16, 16], maxZoom: 17 });
     } else if (outlines.getLayers().length) {
@@ -153,6 +167,8 @@
 
     // The place check (HTMX) sends the outline of the grid it found: draw it.
     document.body.addEventListener("htmx:afterSwap", function () {
+      var nearby = document.querySelector(".nearby");
+      if (nearby && nearby.scrollIntoView) nearby.scrollIntoView({ behavior: "smooth", block: "nearest" });
       var data = document.getElementById("found-grid");
       if (found) { found.remove(); found = null; }
       if (!data) return;

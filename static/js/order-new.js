@@ -51,8 +51,9 @@
 
   function initPhotos(input) {
     var max = Number(input.dataset.max || 6);
-    var list = document.querySelector("[data-photo-previews]");
-    var note = document.querySelector("[data-photo-note]");
+    var box = input.closest("fieldset, .field, form") || document;
+    var list = box.querySelector("[data-photo-previews]");
+    var note = box.querySelector("[data-photo-note]");
     input.addEventListener("change", function () {
       list.innerHTML = "";
       var files = Array.prototype.slice.call(input.files || []);
@@ -96,10 +97,16 @@
 
   function init() {
     document.querySelectorAll("[data-category-picker]").forEach(initPicker);
-    document.querySelectorAll("input[data-photos]").forEach(initPhotos);
+    document.querySelectorAll("input[data-photos]").forEach(function (input) {
+      if (input.dataset.ready) return;
+      input.dataset.ready = "1";
+      initPhotos(input);
+    });
     document.querySelectorAll("form[data-order-form]").forEach(initForm);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+  // The order page swaps its action panel in place (HTMX): wire up the new photo inputs.
+  document.addEventListener("htmx:afterSettle", init);
 })();

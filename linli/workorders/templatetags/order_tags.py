@@ -51,7 +51,7 @@ STATE_TONE: dict[str, str] = {
 }
 A = Action
 STEP_TEXT: dict[str, Promise] = {
-    A.REPORT: gettext_lazy("Reported"),
+    A.REPORT: gettext_lazy("Reported the problem"),
     A.FILE: gettext_lazy("Filed"),
     A.DECLINE: gettext_lazy("Declined"),
     A.DISPATCH: gettext_lazy("Dispatched"),

@@ -26,8 +26,14 @@ from linli.accounts.http import AuthenticatedHttpRequest
 from linli.accounts.models import Organization, User
 from linli.lib.masking import mask_name
 from linli.workorders import services as s
-from linli.workorders.forms import ACTIONS, ActionForm, add_service_errors, photo_problems
-from linli.workorders.models import Action, OrderEvent, WorkOrder
+from linli.workorders.forms import (
+    ACTIONS,
+    ActionForm,
+    add_service_errors,
+    grid_label,
+    photo_problems,
+)
+from linli.workorders.models import Action, OrderEvent, OrderSupport, WorkOrder
 from linli.workorders.permissions import allowed_actions, get_order_for, relations
 from linli.workorders.queries import timeline
 from linli.workorders.templatetags.order_tags import SATISFACTION_TEXT, limit_text
@@ -155,6 +161,18 @@ def _detail(e: OrderEvent, user_names: dict[int, str], unit_names: dict[int, str
     return ""
 
 
+def _offered(user: User, order: WorkOrder) -> list[Action]:
+    """The allowed actions worth a button: "me too" is for neighbours, not for the people
+    handling the order, nor for someone who already joined it."""
+    actions = allowed_actions(user, order)
+    if Action.SUPPORT in actions and (
+        relations(user, order) - {Actor.SUPPORTER, Actor.CLAIMANT}
+        or OrderSupport.objects.filter(order=order, user=user).exists()
+    ):
+        actions.remove(Action.SUPPORT)
+    return actions
+
+
 def order_context(
     request: AuthenticatedHttpRequest,
     order: WorkOrder,
@@ -163,7 +181,7 @@ def order_context(
     notice: str = "",
 ) -> dict[str, Any]:
     panel = []
-    for action in allowed_actions(request.user, order):
+    for action in _offered(request.user, order):
         spec = ACTIONS[action]
         form = bound if bound is not None and bound.action == action else None
         panel.append((action.value, spec, form or spec.form(action=action.value)))
@@ -174,6 +192,7 @@ def order_context(
         "steps": steps(order, request.user),
         "panel": panel,
         "open_action": bound.action if bound is not None else "",
+        "grid_name": grid_label(order.community.name, order.grid.name),
         "notice": notice,
         "map": map_config(features=features, marker={"lng": order.lng, "lat": order.lat}),
     }

@@ -27,6 +27,7 @@ from linli.workorders.forms import (
     NearbyForm,
     OrderForm,
     add_service_errors,
+    grid_label,
     photo_problems,
     place_problem,
 )
@@ -160,7 +161,7 @@ def nearby(request: AuthenticatedHttpRequest) -> HttpResponse:
     lng, lat = form.cleaned_data["lng"], form.cleaned_data["lat"]
     crs, category = form.cleaned_data["crs"] or "wgs84", form.cleaned_data["category"]
     problem = place_problem(lng, lat, crs)
-    context: dict[str, Any] = {"place": True, "problem": problem, "found": None, "nearby": []}
+    context: dict[str, Any] = {"place": True, "problem": problem, "nearby": []}
     if problem is None:
         found = gridindex.resolve(lng, lat, crs="gcj02" if crs == "gcj02" else "wgs84")
         grid = (
@@ -168,7 +169,8 @@ def nearby(request: AuthenticatedHttpRequest) -> HttpResponse:
             if found.grid
             else None
         )
-        context["found"] = found
+        community = next((r.name for r in found.chain if r.level == Region.Level.COMMUNITY), "")
+        context["grid_name"] = grid_label(community, found.grid.name) if found.grid else ""
         context["outline"] = outline(grid) if grid is not None and grid.geometry else None
         if category is not None:
             near = nearby_open_orders(category, lng, lat, crs=crs)
