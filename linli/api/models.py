@@ -1,0 +1,22 @@
+"""The api app's models, kept beside the code that uses them (open311/, webhooks/)."""
+
+from linli.api.open311.models import (
+    AttributeDatatype,
+    CategoryAttribute,
+    Open311Application,
+    Open311Request,
+    Open311Source,
+)
+from linli.api.webhooks.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
+
+__all__ = [
+    "AttributeDatatype",
+    "CategoryAttribute",
+    "DeliveryStatus",
+    "Open311Application",
+    "Open311Request",
+    "Open311Source",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]
