@@ -33,3 +33,18 @@ class WorkordersConfig(AppConfig):
         for role in grid_staff:
             register_role_home(role, "workorders:worker_queue")
         register_role_home(Role.DISPATCHER, "workorders:desk")
+
+        # Leaders' KPI pages and the monthly report (views/kpis.py); the leader's home.
+        from django.core.checks import register
+
+        from linli.workorders.kpis.formulas import check_settings
+        from linli.workorders.kpis.permissions import KPI_ROLES
+
+        register(check_settings)
+        register_nav_item(NavItem(_("Work-order KPIs"), "workorders:kpis", KPI_ROLES, order=35))
+        register_role_home(Role.LEADER, "workorders:kpis")
+
+        from linli.territory.demo import register_demo_step
+        from linli.workorders.demo import make_demo_orders
+
+        register_demo_step("workorders", make_demo_orders, order=200)

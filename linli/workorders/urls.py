@@ -1,6 +1,6 @@
 """Work-order routes. The pages are added by the work-order pages; the engine has none."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from linli.workorders.views import dispatch, orders, queue, resident, responder, supervise
 
@@ -26,4 +26,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("desk/", supervise.desk, name="desk"),
     path("desk/approvals/", supervise.approvals, name="approvals"),
     path("<int:pk>/extension/approve/", supervise.approve_extension, name="approve_extension"),
+    # Leaders' KPI pages and the monthly report (views/kpis.py)
+    path("kpis/", include("linli.workorders.kpis.urls")),
 ]

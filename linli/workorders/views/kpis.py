@@ -1,0 +1,111 @@
+"""KPI pages for leaders and offices (desktop): a region from the city down to a grid, a
+unit, a person, over any period; and the monthly report with its Excel download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from linli.accounts.http import AuthenticatedHttpRequest
+from linli.territory.models import Region
+from linli.workorders import kpis
+from linli.workorders.kpis import pages
+from linli.workorders.kpis import permissions as access
+from linli.workorders.kpis.forms import MonthForm, PeriodForm, presets
+from linli.workorders.kpis.queries import trend
+from linli.workorders.kpis.report import monthly_report, workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, dict[str, Any]]:
+    form = PeriodForm(request.GET)
+    period = form.period()
+    shortcuts = [
+        {"label": label, "query": f"?start={p.start}&end={p.end}"} for label, p in presets()
+    ]
+    return form, {"form": form, "period": period, "presets": shortcuts, "labels": pages.labels()}
+
+
+@login_required
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    regions = access.top_kpi_regions(request.user)
+    if not regions:
+        raise Http404("No KPI pages for this person")
+    return redirect("workorders:kpis_region", regions[0].code)
+
+
+@login_required
+@require_GET
+def region(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    place = access.get_kpi_region_for(request.user, code)
+    _, context = _period(request)
+    period = context["period"]
+    figures = kpis.region_kpis(place, period.start, period.end)
+    children = list(Region.objects.filter(parent=place).order_by("code"))
+    context.update(
+        region=place,
+        k=figures,
+        cards=pages.cards(figures),
+        breadcrumb=pages.breadcrumb(request.user, place, period),
+        children=pages.child_rows(children, period),
+        units=pages.unit_rows(place, period),
+        top=pages.top_categories(place, period),
+        map=pages.map_config(place),
+        charts={**pages.charts(figures, pages.major_names()), "trend": trend(place, period)},
+    )  # fmt: skip
+    return render(request, "workorders/kpis/region.html", context)
+
+
+@login_required
+@require_GET
+def unit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    found = access.get_kpi_unit_for(request.user, pk)
+    _, context = _period(request)
+    period = context["period"]
+    figures = kpis.unit_kpis(found, period.start, period.end)
+    context.update(
+        unit=found,
+        k=figures,
+        cards=pages.cards(figures),
+        people=pages.people_rows(found, period),
+        charts=pages.charts(figures, pages.major_names()),
+    )
+    return render(request, "workorders/kpis/unit.html", context)
+
+
+@login_required
+@require_GET
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    found = access.get_kpi_person_for(request.user, pk)
+    _, context = _period(request)
+    period = context["period"]
+    figures = kpis.person_kpis(found, period.start, period.end)
+    context.update(
+        person=found,
+        k=figures,
+        cards=pages.cards(figures),
+        charts=pages.charts(figures, pages.major_names()),
+    )
+    return render(request, "workorders/kpis/person.html", context)
+
+
+@login_required
+@require_GET
+def report(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    place = access.get_kpi_region_for(request.user, code)
+    form = MonthForm(request.GET)
+    result = monthly_report(place, form.first_day())
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(workbook(result), content_type=XLSX)
+        name = f"monthly-report-{place.code}-{result.month:%Y-%m}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request, "workorders/kpis/report.html", {"form": form, "report": result, "region": place}
+    )
