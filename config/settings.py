@@ -210,6 +210,20 @@ KPI_WEIGHTS = os.environ.get("KPI_WEIGHTS", "")
 # How often a process checks whether another process changed the grids (seconds).
 GRID_INDEX_RECHECK_SECONDS = envint("GRID_INDEX_RECHECK_SECONDS", "2")
 
+# Open311 GeoReport v2 (docs/open311.md): the one jurisdiction this deployment serves (clients
+# may leave jurisdiction_id out; another value is a 404), and what discovery tells clients.
+OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "hebi.linli")
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "12345")
+OPEN311_KEY_SERVICE = (
+    os.environ.get("OPEN311_KEY_SERVICE")
+    or "api_key: ask the city's platform administrator (admin → Open311)"
+)
+# Webhooks (docs/open311.md): attempts per delivery, the first retry delay (doubling after
+# each failure, at most an hour) and the HTTP timeout, in seconds.
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", "6")
+WEBHOOK_RETRY_SECONDS = envint("WEBHOOK_RETRY_SECONDS", "60")
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", "10")
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -78,7 +78,10 @@ class CategoryAttribute(models.Model):
         help_text=_("Untick for a note shown to the person reporting, with no answer."),
     )
     datatype = models.CharField(
-        _("type"), max_length=16, choices=AttributeDatatype.choices, default=AttributeDatatype.STRING
+        _("type"),
+        max_length=16,
+        choices=AttributeDatatype.choices,
+        default=AttributeDatatype.STRING,
     )
     required = models.BooleanField(_("required"), default=False)
     datatype_description = models.CharField(_("hint"), max_length=200, blank=True)
