@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
     "linli.accounts",
     "linli.territory",
     "linli.workorders",
@@ -223,6 +224,17 @@ OPEN311_KEY_SERVICE = (
 WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", "6")
 WEBHOOK_RETRY_SECONDS = envint("WEBHOOK_RETRY_SECONDS", "60")
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", "10")
+
+# JSON API (docs/api.md): requests per minute for each app token or signed-in person, for each
+# address without one, and for each address asking POST /api/v1/auth/token (0: no limit); the
+# number of trusted proxies in front whose X-Forwarded-For is believed; the largest JSON body;
+# active tokens a person may hold (past it, the least recently used are revoked).
+API_RATE_TOKEN_PER_MINUTE = envint("API_RATE_TOKEN_PER_MINUTE", "600")
+API_RATE_ANON_PER_MINUTE = envint("API_RATE_ANON_PER_MINUTE", "60")
+API_RATE_LOGIN_PER_MINUTE = envint("API_RATE_LOGIN_PER_MINUTE", "10")
+API_RATE_PROXIES = envint("API_RATE_PROXIES", "0")
+API_MAX_JSON_BYTES = envint("API_MAX_JSON_BYTES", str(1024 * 1024))
+API_TOKENS_PER_USER = envint("API_TOKENS_PER_USER", "20")
 
 TASKS = {
     "default": {
