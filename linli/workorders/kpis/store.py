@@ -162,6 +162,24 @@ def facts_row(order_id: int, place: layout.Place, facts: Facts, vector: Vector) 
     )
 
 
+FACTS_COLUMNS = (
+    "order_id", "cohort_day", "cohort_month", "city_id", "district_id", "subdistrict_id",
+    "community_id", "grid_id", "major_id", "minor_id", "source", *_STATE_FIELDS, "flags",
+    *COUNTER_FIELDS,
+)  # fmt: skip
+
+
+def facts_tuple(
+    order_id: int, place: layout.Place, facts: Facts, vector: Vector
+) -> tuple[Any, ...]:
+    """A facts row in FACTS_COLUMNS order, for bulk inserts."""
+    return (
+        order_id, place.cohort_day, place.cohort_month, place.city_id, place.district_id,
+        place.subdistrict_id, place.community_id, place.grid_id, place.major_id, place.minor_id,
+        place.source, *(getattr(facts, name) for name in _STATE_FIELDS), int(facts.flags), *vector,
+    )  # fmt: skip
+
+
 def replay_facts(created_at: datetime, steps: Iterable[Step]) -> Facts:
     facts = Facts(created_at=created_at)
     for step in steps:
