@@ -30,6 +30,7 @@ class WorkordersConfig(AppConfig):
         register_nav_item(NavItem(_("Patrol report"), "workorders:patrol", grid_staff, order=16))
         register_nav_item(NavItem(_("Dispatch desk"), "workorders:desk", desk, order=17))
         register_nav_item(NavItem(_("Approvals"), "workorders:approvals", desk, order=18))
+        register_nav_item(NavItem(_("Order files"), "workorders:files", desk, order=19))
         for role in grid_staff:
             register_role_home(role, "workorders:worker_queue")
         register_role_home(Role.DISPATCHER, "workorders:desk")

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from linli.workorders.views import dispatch, orders, queue, resident, responder, supervise
+from linli.workorders.views import files as order_files
 
 app_name = "workorders"
 
@@ -28,4 +29,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/extension/approve/", supervise.approve_extension, name="approve_extension"),
     # Leaders' KPI pages and the monthly report (views/kpis.py)
     path("kpis/", include("linli.workorders.kpis.urls")),
+    # Order files: exports and the hotline sheet import (views/files.py)
+    path("files/", order_files.index, name="files"),
+    path("files/orders.<str:fmt>", order_files.export_orders, name="export_orders"),
+    path("files/kpis.<str:fmt>", order_files.export_kpis, name="export_kpis"),
+    path("files/hotline-template.xlsx", order_files.import_template, name="import_template"),
+    path("files/import/", order_files.import_orders, name="import_orders"),
 ]
