@@ -95,14 +95,19 @@
     });
   }
 
-  function init() {
-    document.querySelectorAll("[data-category-picker]").forEach(initPicker);
-    document.querySelectorAll("input[data-photos]").forEach(function (input) {
-      if (input.dataset.ready) return;
-      input.dataset.ready = "1";
-      initPhotos(input);
+  // Wire each element once: init runs again after every HTMX swap.
+  function once(selector, fn) {
+    document.querySelectorAll(selector).forEach(function (el) {
+      if (el.dataset.wired) return;
+      el.dataset.wired = "1";
+      fn(el);
     });
-    document.querySelectorAll("form[data-order-form]").forEach(initForm);
+  }
+
+  function init() {
+    once("[data-category-picker]", initPicker);
+    once("input[data-photos]", initPhotos);
+    once("form[data-order-form]", initForm);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -77,6 +77,8 @@ def test_a_resident_finds_their_grid_worker(page: Page, live_server, city_tree, 
     user = make_user(Role.RESIDENT, grid, name="张三")
     ResidentFactory(grid=grid, user=user, name="张三", phone="13812340000")
     log_in(page, live_server.url, user.phone)
+    # Residents land on their work orders; their neighbourhood is one tap away.
+    page.get_by_role("link", name="我的社区").click()
     expect(page.get_by_role("heading", name="我的网格", exact=True)).to_be_visible()
     expect(page.get_by_text(grid.name).first).to_be_visible()
     expect(page.get_by_text("138****0000")).to_be_visible()

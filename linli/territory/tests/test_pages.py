@@ -239,7 +239,7 @@ def test_a_resident_sees_nobody_elses_record(city_tree, make_user, client):
         (Role.DISPATCHER, "community1", "territory:overview"),
         (Role.GRID_LEADER, "community1", "territory:my_grids"),
         (Role.GRID_WORKER, "grid1a", "territory:my_grids"),
-        (Role.RESIDENT, "grid1a", "territory:resident_home"),
+        (Role.RESIDENT, "grid1a", "workorders:my_orders"),
     ],
 )
 def test_each_role_lands_on_its_home_page(city_tree, make_user, client, role, level, home):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from linli.workorders.models import (
     Action,
@@ -50,34 +50,35 @@ STATE_TONE: dict[str, str] = {
     S.CANCELLED: "off",
 }
 A = Action
+# The steps of the timeline, named as the national seven steps name them (上报, 立案, 派单 …).
 STEP_TEXT: dict[str, Promise] = {
-    A.REPORT: gettext_lazy("Reported the problem"),
-    A.FILE: gettext_lazy("Filed"),
-    A.DECLINE: gettext_lazy("Declined"),
-    A.DISPATCH: gettext_lazy("Dispatched"),
-    A.CLAIM: gettext_lazy("Claimed"),
-    A.ACCEPT: gettext_lazy("Accepted"),
-    A.RETURN: gettext_lazy("Returned"),
-    A.APPROVE_RETURN: gettext_lazy("Return approved"),
-    A.REFUSE_RETURN: gettext_lazy("Return refused"),
-    A.REQUEST_EXTENSION: gettext_lazy("Extension asked for"),
-    A.APPROVE_EXTENSION: gettext_lazy("Extension approved"),
-    A.REFUSE_EXTENSION: gettext_lazy("Extension refused"),
-    A.PARK: gettext_lazy("Parking asked for"),
-    A.APPROVE_PARK: gettext_lazy("Parking approved"),
-    A.REFUSE_PARK: gettext_lazy("Parking refused"),
-    A.RESUME: gettext_lazy("Resumed"),
-    A.HANDLE: gettext_lazy("Result reported"),
-    A.CLOSE: gettext_lazy("Checked and closed"),
-    A.REWORK: gettext_lazy("Sent back for rework"),
-    A.RATE: gettext_lazy("Rated"),
-    A.REOPEN: gettext_lazy("Reopened"),
-    A.ESCALATE: gettext_lazy("Escalated"),
-    A.REMIND: gettext_lazy("Reminded"),
-    A.CANCEL: gettext_lazy("Cancelled"),
-    A.SUPPORT: gettext_lazy("Someone else has the same problem"),
-    A.RESOLVE_ON_SPOT: gettext_lazy("Resolved on the spot"),
-    A.MARK_OVERDUE: gettext_lazy("Past the deadline"),
+    A.REPORT: pgettext_lazy("order step", "Reported the problem"),
+    A.FILE: pgettext_lazy("order step", "Filed"),
+    A.DECLINE: pgettext_lazy("order step", "Declined"),
+    A.DISPATCH: pgettext_lazy("order step", "Dispatched"),
+    A.CLAIM: pgettext_lazy("order step", "Claimed"),
+    A.ACCEPT: pgettext_lazy("order step", "Accepted"),
+    A.RETURN: pgettext_lazy("order step", "Returned"),
+    A.APPROVE_RETURN: pgettext_lazy("order step", "Return approved"),
+    A.REFUSE_RETURN: pgettext_lazy("order step", "Return refused"),
+    A.REQUEST_EXTENSION: pgettext_lazy("order step", "Extension asked for"),
+    A.APPROVE_EXTENSION: pgettext_lazy("order step", "Extension approved"),
+    A.REFUSE_EXTENSION: pgettext_lazy("order step", "Extension refused"),
+    A.PARK: pgettext_lazy("order step", "Parking asked for"),
+    A.APPROVE_PARK: pgettext_lazy("order step", "Parking approved"),
+    A.REFUSE_PARK: pgettext_lazy("order step", "Parking refused"),
+    A.RESUME: pgettext_lazy("order step", "Resumed"),
+    A.HANDLE: pgettext_lazy("order step", "Result reported"),
+    A.CLOSE: pgettext_lazy("order step", "Checked and closed"),
+    A.REWORK: pgettext_lazy("order step", "Sent back for rework"),
+    A.RATE: pgettext_lazy("order step", "Rated"),
+    A.REOPEN: pgettext_lazy("order step", "Reopened"),
+    A.ESCALATE: pgettext_lazy("order step", "Escalated"),
+    A.REMIND: pgettext_lazy("order step", "Reminded"),
+    A.CANCEL: pgettext_lazy("order step", "Cancelled"),
+    A.SUPPORT: pgettext_lazy("order step", "Someone else has the same problem"),
+    A.RESOLVE_ON_SPOT: pgettext_lazy("order step", "Resolved on the spot"),
+    A.MARK_OVERDUE: pgettext_lazy("order step", "Past the deadline"),
 }
 SATISFACTION_TEXT: dict[str, Promise] = {
     Satisfaction.SATISFIED: gettext_lazy("Satisfied"),
