@@ -104,6 +104,15 @@
     });
   }
 
+  // A link to one action of the order page (…#act-return) opens that action's form.
+  function openLinkedAction() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      target.scrollIntoView({ block: "start" });
+    }
+  }
+
   function init() {
     once("[data-category-picker]", initPicker);
     once("input[data-photos]", initPhotos);
@@ -112,6 +121,8 @@
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+  window.addEventListener("load", openLinkedAction);
+  window.addEventListener("hashchange", openLinkedAction);
   // The order page swaps its action panel in place (HTMX): wire up the new photo inputs.
   document.addEventListener("htmx:afterSettle", init);
 })();
