@@ -47,6 +47,13 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 DEMO_MODE = envbool("DEMO_MODE", "false")
 
 INSTALLED_APPS = [
+    # Our apps come first: for a message id that Django's apps translate too ("File",
+    # "Close"), the first app's catalogue wins, and our wording must.
+    "linli.accounts",
+    "linli.territory",
+    "linli.workorders",
+    "linli.renewal",
+    "linli.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,11 +66,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",  # serves the API docs page's own Swagger UI files (no CDN)
-    "linli.accounts",
-    "linli.territory",
-    "linli.workorders",
-    "linli.renewal",
-    "linli.api",
 ]
 
 MIDDLEWARE = [
