@@ -37,7 +37,7 @@ from linli.workorders.models import (
 from linli.workorders.services.categories import load_categories_file
 from linli.workorders.services.dispatch_stats import rebuild_dispatch_stats
 
-ORDERS = {Scale.SMALL: 900, Scale.CITY: 24_000, Scale.MEGACITY: 40_000}
+ORDERS = {Scale.SMALL: 900, Scale.CITY: 20_000, Scale.MEGACITY: 40_000}
 DAYS = 365
 KIND_SHARE = {
     Category.Kind.SERVICE: 0.35,

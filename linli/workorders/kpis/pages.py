@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from linli.accounts.models import Organization, User
 from linli.territory.models import Region
@@ -197,9 +198,9 @@ def top_categories(region: Region, period: Period, limit: int = 10) -> list[dict
 
 def labels() -> dict[str, str]:
     return {
-        "reported": _("Reported"),
-        "closed": _("Closed"),
-        "overdue": _("Overdue"),
+        "reported": pgettext("kpi chart", "Reported"),
+        "closed": pgettext("kpi chart", "Closed"),
+        "overdue": pgettext("kpi chart", "Overdue"),
         "open": _("Open now"),
         "overdue_now": _("Overdue now"),
         "score": _("Score"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from linli.workorders.kpis import rebuild
 
@@ -35,8 +36,11 @@ class Command(BaseCommand):
         if options["counters_only"]:
             with transaction.atomic():
                 rebuild.rebuild_counters(log=log)
-            summary = "KPI counters re-summed from the stored facts"
+            summary = _("KPI counters re-summed from the stored facts in %(seconds).1f s.")
+            count = 0
         else:
             count = rebuild.rebuild_all(log=log)
-            summary = f"KPI facts and counters rebuilt from the events of {count} orders"
-        self.stdout.write(f"{summary} in {time.perf_counter() - started:.1f} s.")
+            summary = _(
+                "KPI facts and counters rebuilt from the events of %(count)d orders in %(seconds).1f s."
+            )
+        self.stdout.write(summary % {"count": count, "seconds": time.perf_counter() - started})
