@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from linli.api.access.ratelimit import check, client_address
 from linli.api.open311 import queries, serialisers
 from linli.api.open311.forms import clean_filters, clean_post, value
 from linli.api.open311.models import Open311Application, Open311Request
@@ -49,25 +50,45 @@ def _problems(exc: ValidationError) -> list[str]:
     ]
 
 
+def _check(request: HttpRequest, methods: tuple[str, ...]) -> None:
+    """Method and jurisdiction; raises Open311Error."""
+    if request.method not in methods:
+        raise Open311Error(400, _("Method %(m)s is not allowed here.") % {"m": request.method})
+    jurisdiction = value(request.GET, "jurisdiction_id") or value(request.POST, "jurisdiction_id")
+    if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
+        raise Open311Error(404, _("Unknown jurisdiction_id %(j)s.") % {"j": jurisdiction})
+
+
+def _throttled(request: HttpRequest, fmt: str) -> HttpResponse | None:
+    """429 with Retry-After when the caller is over its limit (the JSON API's limits and
+    counters): per registered application, else per address."""
+    key = value(request.POST, "api_key") or value(request.GET, "api_key")
+    application = application_for_key(key) if key else None
+    if application is not None:
+        bucket, limit = f"open311:app:{application.pk}", settings.API_RATE_TOKEN_PER_MINUTE
+    else:
+        bucket, limit = f"open311:ip:{client_address(request)}", settings.API_RATE_ANON_PER_MINUTE
+    verdict = check(request, bucket, limit)
+    if verdict is None or verdict.allowed:
+        return None
+    wait = verdict.retry_after
+    message = _("Too many requests. Wait %(seconds)s seconds and try again.") % {"seconds": wait}
+    response = serialisers.render_errors(fmt, 429, [message])
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def endpoint(*methods: str) -> Callable[[View], View]:
-    """Method and jurisdiction checks, and errors as Open311 documents."""
+    """Method, jurisdiction and rate-limit checks, and errors as Open311 documents."""
 
     def wrap(view: View) -> View:
         @csrf_exempt
         @wraps(view)
         def run(request: HttpRequest, *args: object, fmt: str, **kwargs: object) -> HttpResponse:
             try:
-                if request.method not in methods:
-                    raise Open311Error(
-                        400, _("Method %(m)s is not allowed here.") % {"m": request.method}
-                    )
-                jurisdiction = value(request.GET, "jurisdiction_id") or value(
-                    request.POST, "jurisdiction_id"
-                )
-                if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
-                    raise Open311Error(
-                        404, _("Unknown jurisdiction_id %(j)s.") % {"j": jurisdiction}
-                    )
+                _check(request, methods)
+                if (refused := _throttled(request, fmt)) is not None:
+                    return refused
                 return view(request, *args, fmt=fmt, **kwargs)
             except ValidationError as exc:
                 return serialisers.render_errors(fmt, 400, _problems(exc))

@@ -442,7 +442,7 @@ def test_listing_takes_a_fixed_number_of_queries(
 ) -> None:
     for _ in range(5):
         post(client, "json", posted(open311_city))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):  # the rate-limit counters, the page, its photos
         assert len(get(client, "requests", "json").json()) == 5
 
 
@@ -477,3 +477,20 @@ def test_ids_are_strings_and_absent_values_are_null_or_empty(
         assert request is not None
         assert request.find("zipcode") is not None and not request.findtext("zipcode")
         assert [c.tag for c in request][:2] == ["service_request_id", "status"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_callers_over_their_limit_get_429_with_retry_after(
+    client: Client, open311_city: City, settings: Any, fmt: str
+) -> None:
+    settings.API_RATE_ANON_PER_MINUTE = 2
+    settings.API_RATE_TOKEN_PER_MINUTE = 3
+    for _ in range(2):
+        assert get(client, "services", fmt).status_code == 200
+    refused = get(client, "services", fmt)
+    assert "秒" in errors(refused, fmt, 429)[0]
+    assert int(refused["Retry-After"]) >= 1
+    # A registered application counts on its own, with its own limit.
+    for _ in range(3):
+        assert get(client, "services", fmt, api_key=DEMO_KEY).status_code == 200
+    errors(get(client, "services", fmt, api_key=DEMO_KEY), fmt, 429)

@@ -29,8 +29,9 @@ def test_the_demo_step_registers_the_demo_key_and_questions_once(
     assert application_for_key(DEMO_KEY) == app
     assert app.key_hash == hash_key(DEMO_KEY) and DEMO_KEY not in app.key_hash
     codes = set(
-        CategoryAttribute.objects.filter(category__kind="component", category__code="0110")
-        .values_list("code", flat=True)
+        CategoryAttribute.objects.filter(
+            category__kind="component", category__code="0110"
+        ).values_list("code", flat=True)
     )
     assert codes == {"fault", "pole", "safety"}
 
@@ -43,7 +44,11 @@ def test_the_demo_services_answer_with_their_definitions(
     assert len(services) > 50
     lamp = client.get("/open311/v2/services/component-0110.json").json()
     fault = lamp["attributes"][0]
-    assert (fault["code"], fault["datatype"], fault["required"]) == ("fault", "multivaluelist", True)
+    assert (fault["code"], fault["datatype"], fault["required"]) == (
+        "fault",
+        "multivaluelist",
+        True,
+    )
     assert lamp["attributes"][2]["variable"] is False
 
 
