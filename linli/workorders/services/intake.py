@@ -165,7 +165,13 @@ def _clean(
 def _existing(reporter: User | None, token: str | None) -> WorkOrder | None:
     if reporter is None or token is None:
         return None
-    return WorkOrder.objects.filter(reporter=reporter, client_token=token).first()
+    # The token's unique index is partial (non-empty tokens); SQLite uses it only when the
+    # query repeats its condition, otherwise it scans every order of the reporter.
+    return (
+        WorkOrder.objects.filter(reporter=reporter, client_token=token)
+        .exclude(client_token="")
+        .first()
+    )
 
 
 def create_order(
