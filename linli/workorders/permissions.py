@@ -227,18 +227,31 @@ def _dispatch_reach(by: User | None, order: WorkOrder) -> tuple[list[str], list[
     return chain, region_paths(by, _DISPATCH_ROLES) if by is not None else []
 
 
-def dispatchable_user_ids(*, by: User | None, order: WorkOrder, user_ids: list[int]) -> set[int]:
+def dispatchable_users(
+    *, by: User | None, order: WorkOrder, user_ids: list[int], fields: tuple[str, ...] = ()
+) -> dict[int, tuple[object, ...]]:
     """Of `user_ids`, those `by` may dispatch `order` to (with `by=None`: those serving the
-    order's area). The rule of dispatch_target_refusal for persons, for many in one query."""
+    order's area), each with `fields` read through their role row (e.g. "user__name"). The
+    rule of dispatch_target_refusal for persons, for many in one query."""
     chain, regions = _dispatch_reach(by, order)
+    # The region test below, narrowed in SQL first so no other row is joined.
+    where = Q(region_id__in=[int(pk) for pk in order.region_path.strip("/").split("/")])
+    for path in regions:
+        where |= Q(region__path__startswith=path)
     rows = RoleAssignment.objects.active().filter(
-        user_id__in=user_ids, role=Role.RESPONDER, user__is_active=True
+        where, user_id__in=user_ids, role=Role.RESPONDER, user__is_active=True
     )
-    return {
-        user_id
-        for user_id, kind, path in rows.values_list("user_id", "responder_kind", "region__path")
-        if order.category.allows_responder_kind(kind) and (path in chain or _covers(regions, path))
-    }
+    found: dict[int, tuple[object, ...]] = {}
+    for user_id, kind, path, *extra in rows.values_list(
+        "user_id", "responder_kind", "region__path", *fields
+    ):
+        if order.category.allows_responder_kind(kind) and (path in chain or _covers(regions, path)):
+            found[user_id] = tuple(extra)
+    return found
+
+
+def dispatchable_user_ids(*, by: User | None, order: WorkOrder, user_ids: list[int]) -> set[int]:
+    return set(dispatchable_users(by=by, order=order, user_ids=user_ids))
 
 
 def dispatchable_units(*, by: User | None, order: WorkOrder) -> QuerySet[Organization]:

@@ -23,18 +23,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Func, IntegerField, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Organization, ResponderKind, Role, User
-from linli.lib.geo import haversine_m
 from linli.territory.models import Region
 from linli.workorders.models import ResponderProfile, WorkOrder
-from linli.workorders.models.responders import CELLS_PER_DEGREE, service_cell
+from linli.workorders.models.responders import CELLS_PER_DEGREE
 from linli.workorders.permissions import (
     UNIT_RESPONDER_KIND,
     dispatchable_units,
-    dispatchable_user_ids,
+    dispatchable_users,
 )
 
 SKILL_POINTS = 40.0
@@ -42,11 +42,13 @@ DISTANCE_POINTS = 25.0
 LOAD_POINTS = 20.0
 RATING_POINTS = 15.0
 BEYOND_RADIUS_PENALTY = 5.0
-# Search within the first radius; widen to the next while fewer than `limit` are found.
-SEARCH_RADII_M = (3000, 8000)
+# Search within the first radius; widen to the next while fewer than MIN_POOL (or `limit`)
+# responders are found. In a city centre 500 m holds hundreds; in the suburbs it widens.
+SEARCH_RADII_M = (500, 1000, 3000, 8000)
+MIN_POOL = 40
 LOAD_HALF = 3
 PRIOR_RATE, PRIOR_WEIGHT = 0.8, 3
-# Candidates ranked at most (a dense city centre can have thousands within 3 km).
+# Units ranked at most.
 MAX_CANDIDATES = 3000
 # Units: how closely a service area fits, by its level (a grid's unit fits best).
 UNIT_FIT: dict[int, float] = {
@@ -108,46 +110,41 @@ def _common_reasons(open_orders: int, rated: int, satisfied: int) -> list[str]:
     return reasons
 
 
+def _cell_of(value: float) -> int:
+    """The cell a coordinate falls in, as the database computes the index expression:
+    SQLite's cast truncates, PostgreSQL's rounds to the nearest."""
+    scaled = value * CELLS_PER_DEGREE
+    return round(scaled) if connection.vendor == "postgresql" else math.trunc(scaled)
+
+
 def _cells(lng: float, lat: float, radius_m: float) -> tuple[list[int], tuple[int, int]]:
-    """Latitude cells (listed) and the longitude cell range covering a circle, one cell wider
-    on every side (SQLite truncates the cell cast, PostgreSQL rounds it)."""
+    """Latitude cells (listed) and the longitude cell range covering a circle."""
     dlat = radius_m / _M_PER_DEGREE
     dlng = radius_m / (_M_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    low, high = (
-        math.floor((lat - dlat) * CELLS_PER_DEGREE),
-        math.floor((lat + dlat) * CELLS_PER_DEGREE),
-    )
-    lat_cells = list(range(low - 1, high + 2))
-    lng_range = (
-        math.floor((lng - dlng) * CELLS_PER_DEGREE) - 1,
-        math.floor((lng + dlng) * CELLS_PER_DEGREE) + 1,
-    )
-    return lat_cells, lng_range
+    lat_cells = list(range(_cell_of(lat - dlat), _cell_of(lat + dlat) + 1))
+    return lat_cells, (_cell_of(lng - dlng), _cell_of(lng + dlng))
 
 
 @dataclass
 class _Candidate:
     profile_id: int
     user_id: int
-    name: str
     kind: str
     lng: float | None
     lat: float | None
     radius_m: int
-    open_orders: int | None
-    rated: int | None
-    satisfied: int | None
     distance_m: float | None = None
+    name: str = ""
+    open_orders: int | None = None
+    rated: int | None = None
+    satisfied: int | None = None
 
 
-_FIELDS = (
-    "pk",
-    "user_id",
+# Read from the profile alone (the cell index, then the table row): no joins per candidate.
+_FIELDS = ("pk", "user_id", "kind", "lng", "lat", "service_radius_m")
+# Read for those who may be dispatched to, through their role row.
+_PERSON_FIELDS = (
     "user__name",
-    "kind",
-    "lng",
-    "lat",
-    "service_radius_m",
     "user__dispatch_stats__open_orders",
     "user__dispatch_stats__rated_orders",
     "user__dispatch_stats__satisfied_orders",
@@ -155,10 +152,25 @@ _FIELDS = (
 
 
 def _profiles(order: WorkOrder) -> QuerySet[ResponderProfile]:
-    found = ResponderProfile.objects.filter(is_active=True, user__is_active=True)
+    found = ResponderProfile.objects.filter(is_active=True)
     if kinds := order.category.responder_kinds:
         found = found.filter(kind__in=kinds)
     return found
+
+
+class _Cell(Func):
+    """`service_cell` with the multiplier written into the SQL: the index holds the literal,
+    and a bound parameter in its place would not match it (the database would scan)."""
+
+    template = f"CAST((%(expressions)s * {CELLS_PER_DEGREE}) AS integer)"
+    output_field = IntegerField()
+
+
+def distance_m(lng0: float, lat0: float, lng: float, lat: float) -> float:
+    """Metres from (lng0, lat0) to a nearby point: equirectangular, within 0.01 % of the
+    great-circle distance at these ranges and several times cheaper over thousands."""
+    dx = (lng - lng0) * _M_PER_DEGREE * math.cos(math.radians(lat0))
+    return math.hypot(dx, (lat - lat0) * _M_PER_DEGREE)
 
 
 def _placed(order: WorkOrder, radius_m: float) -> list[_Candidate]:
@@ -166,18 +178,34 @@ def _placed(order: WorkOrder, radius_m: float) -> list[_Candidate]:
     lat_cells, lng_range = _cells(order.lng, order.lat, radius_m)
     rows = (
         _profiles(order)
-        .alias(lat_cell=service_cell("lat"), lng_cell=service_cell("lng"))
+        .alias(lat_cell=_Cell("lat"), lng_cell=_Cell("lng"))
         .filter(lat_cell__in=lat_cells, lng_cell__range=lng_range)
-        .values_list(*_FIELDS)[:MAX_CANDIDATES]
+        .values_list(*_FIELDS)
     )
     near = []
-    for row in rows:
-        candidate = _Candidate(*row)
-        lng, lat = candidate.lng or 0.0, candidate.lat or 0.0  # never null inside a cell
-        candidate.distance_m = haversine_m(order.lng, order.lat, lng, lat)
-        if candidate.distance_m <= radius_m:
-            near.append(candidate)
+    for pk, user_id, kind, lng, lat, radius in rows:
+        metres = distance_m(order.lng, order.lat, lng, lat)
+        if metres <= radius_m:
+            near.append(_Candidate(pk, user_id, kind, lng, lat, radius, metres))
     return near
+
+
+def _nearby(order: WorkOrder, pool: int) -> list[_Candidate]:
+    """Responders within the smallest of SEARCH_RADII_M that holds `pool` of them (all within
+    the largest when none does). Fetching a wider circle and keeping its inner part gives the
+    same answer as fetching the inner circle: the first fetch (1 km) serves 500 m too."""
+    fetched_radius, found = SEARCH_RADII_M[1], _placed(order, SEARCH_RADII_M[1])
+    while True:
+        for radius in SEARCH_RADII_M:
+            if radius > fetched_radius:
+                break
+            inner = [c for c in found if (c.distance_m or 0.0) <= radius]
+            if len(inner) >= pool:
+                return inner
+        if fetched_radius == SEARCH_RADII_M[-1]:
+            return found
+        fetched_radius = next(r for r in SEARCH_RADII_M if r > fetched_radius)
+        found = _placed(order, fetched_radius)
 
 
 def _unplaced(order: WorkOrder) -> list[_Candidate]:
@@ -216,45 +244,52 @@ def recommend_responders(
     """The best `limit` persons to dispatch `order` to, best first. With `by`, anyone `by`
     may dispatch to; otherwise those serving the order's area. Three queries, four when too
     few responders are near."""
-    found: list[_Candidate] = []
-    for radius in SEARCH_RADII_M:
-        found = _placed(order, radius)
-        if len(found) >= limit:
-            break
+    found = _nearby(order, max(limit, MIN_POOL))
     if len(found) < limit:
         found += _unplaced(order)
     if not found:
         return []
-    allowed = dispatchable_user_ids(by=by, order=order, user_ids=[c.user_id for c in found])
+    allowed = dispatchable_users(
+        by=by, order=order, user_ids=[c.user_id for c in found], fields=_PERSON_FIELDS
+    )
     found = [c for c in found if c.user_id in allowed]
+    for c in found:
+        c.name, c.open_orders, c.rated, c.satisfied = allowed[c.user_id]  # type: ignore[assignment]
     skilled = _skilled(order, [c.profile_id for c in found])
-    ranked = [_rank_person(c, c.profile_id in skilled) for c in found]
-    ranked.sort(key=lambda r: (-r.score, r.distance_m is None, r.distance_m, r.responder_id))
-    return ranked[:limit]
+    scored = [(_score(c, c.profile_id in skilled), c) for c in found]
+    scored.sort(key=lambda p: (-p[0], p[1].distance_m is None, p[1].distance_m, p[1].user_id))
+    # Reasons (translated strings) only for those shown.
+    return [_recommend(c, c.profile_id in skilled, score) for score, c in scored[:limit]]
 
 
-def _rank_person(candidate: _Candidate, skilled: bool) -> Recommendation:
-    open_orders = candidate.open_orders or 0
-    rated, satisfied = candidate.rated or 0, candidate.satisfied or 0
-    score = _load_points(open_orders) + _rating_points(rated, satisfied)
-    reasons = []
+def _score(candidate: _Candidate, skilled: bool) -> float:
+    score = _load_points(candidate.open_orders or 0)
+    score += _rating_points(candidate.rated or 0, candidate.satisfied or 0)
     if skilled:
         score += SKILL_POINTS
-        reasons.append(_("Skilled in this category"))
+    if (distance := candidate.distance_m) is not None:
+        score += DISTANCE_POINTS * max(0.0, 1 - distance / SEARCH_RADII_M[-1])
+        if distance > candidate.radius_m:
+            score -= BEYOND_RADIUS_PENALTY
+    return round(score, 1)
+
+
+def _recommend(candidate: _Candidate, skilled: bool, score: float) -> Recommendation:
+    open_orders = candidate.open_orders or 0
+    rated, satisfied = candidate.rated or 0, candidate.satisfied or 0
+    reasons = [_("Skilled in this category")] if skilled else []
     distance = candidate.distance_m
     if distance is None:
         reasons.append(_("No service point on file"))
     else:
-        score += DISTANCE_POINTS * max(0.0, 1 - distance / SEARCH_RADII_M[-1])
         reasons.append(_distance_text(distance))
         if distance > candidate.radius_m:
-            score -= BEYOND_RADIUS_PENALTY
             reasons.append(_("Beyond the radius they serve"))
     return Recommendation(
         responder_id=candidate.user_id,
         name=candidate.name,
         kind=candidate.kind,
-        score=round(score, 1),
+        score=score,
         reasons=(*reasons, *_common_reasons(open_orders, rated, satisfied)),
         distance_m=None if distance is None else round(distance),
         open_orders=open_orders,

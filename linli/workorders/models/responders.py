@@ -49,7 +49,24 @@ class ResponderProfile(models.Model):
         verbose_name = _("responder profile")
         verbose_name_plural = _("responder profiles")
         indexes = [
-            models.Index(service_cell("lat"), service_cell("lng"), name="responder_service_cell"),
+            # Covering: recommendations read a circle of candidates from the index alone.
+            models.Index(
+                service_cell("lat"),
+                service_cell("lng"),
+                *(
+                    F(f)
+                    for f in (
+                        "is_active",
+                        "kind",
+                        "lng",
+                        "lat",
+                        "user_id",
+                        "service_radius_m",
+                        "id",
+                    )
+                ),
+                name="responder_cell_covering",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -159,6 +159,6 @@ def test_the_page_takes_a_fixed_number_of_queries(
         if i % 2:
             p.skills.add(filed.category)
     client.force_login(cast.dispatcher)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         response = client.get(url(filed), {"q": "志愿"})
     assert len(response.context["people"]) == 8

@@ -181,12 +181,19 @@ def test_responders_of_other_areas_only_for_someone_who_dispatches_there(
     assert names(recommend_responders(order, by=cast.admin)) == ["邻区志愿者"]
 
 
-def test_ranking_takes_three_queries_however_many_responders(
-    order: WorkOrder, responder: Any, django_assert_num_queries: Any
+def test_ranking_takes_at_most_six_queries_however_many_responders(
+    order: WorkOrder, responder: Any, django_assert_max_num_queries: Any
 ) -> None:
+    # Three circles fetched at most, who may be dispatched to (with names and figures),
+    # skills, and those with no service point when too few are near.
     for i in range(30):
         responder(f"志愿者{i}", 50 * i, skills=(order.category,) if i % 3 == 0 else (), open=i % 4)
-    with django_assert_num_queries(3):
+    with django_assert_max_num_queries(6):
+        found = recommend_responders(order, limit=10)
+    assert len(found) == 10
+    for i in range(100):
+        responder(f"新志愿者{i}", 5 * i)
+    with django_assert_max_num_queries(3):  # 1 km holds enough: one circle
         found = recommend_responders(order, limit=10)
     assert len(found) == 10
 
@@ -258,3 +265,26 @@ def test_figures_follow_every_step_and_equal_a_rebuild(cast: Cast, make_order: A
     }
     rebuild_dispatch_stats()
     assert _figures() == incremental
+
+
+def test_the_circle_of_candidates_is_read_from_the_cell_index(order: WorkOrder) -> None:
+    from django.db import connection
+
+    from linli.workorders.recommend import _Cell, _cells, _profiles
+
+    lat_cells, lng_range = _cells(order.lng, order.lat, 1000)
+    query = (
+        _profiles(order)
+        .alias(lat_cell=_Cell("lat"), lng_cell=_Cell("lng"))
+        .filter(lat_cell__in=lat_cells, lng_cell__range=lng_range)
+        .values_list("pk", "user_id", "kind", "lng", "lat", "service_radius_m")
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            f"EXPLAIN {'QUERY PLAN ' if connection.vendor == 'sqlite' else ''}{sql}", params
+        )
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "responder_cell_covering" in plan
