@@ -96,3 +96,12 @@ def _fresh_grid_index():  # type: ignore[no-untyped-def]
     gridindex.invalidate()
     yield
     gridindex.invalidate()
+
+
+# CI runs hypothesis derandomised (the same examples every run, so a red run is reproducible);
+# developers keep random exploration, and hypothesis prints the seed of any failure.
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
+hypothesis_settings.register_profile("dev", print_blob=True, deadline=None)
+hypothesis_settings.load_profile("ci" if IN_CI else "dev")
