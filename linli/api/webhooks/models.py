@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_secret() -> str:
@@ -47,7 +48,7 @@ class Webhook(models.Model):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("waiting to be sent")
     RETRYING = "retrying", _("failed, will retry")
-    SUCCEEDED = "succeeded", _("delivered")
+    SUCCEEDED = "succeeded", pgettext_lazy("webhook delivery", "delivered")
     FAILED = "failed", _("gave up")
 
 
