@@ -15,6 +15,7 @@ urlpatterns = [
     path("orders/", include("linli.workorders.urls")),
     path("renewal/", include("linli.renewal.urls")),
     path("api/v1/", api.urls),
+    path("api/tokens/", include("linli.api.access.urls")),
     path("open311/v2/", include("linli.api.open311.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -23,7 +24,7 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         verbose_name=_("person"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("api token", "name"), max_length=100)
     # The first characters of the key, so people can tell their tokens apart.
     prefix = models.CharField(_("key begins with"), max_length=16, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -70,14 +70,15 @@ def hit(key: str, *, limit: int, period: int = PERIOD_SECONDS, now: float | None
 
 
 def _retry_after(previous: int, current: int, limit: int, elapsed: float, period: int) -> int:
-    """Seconds until the estimate falls back to the limit, with no more requests."""
-    if current < limit and previous > 0:
+    """Seconds until one more request would be within the limit (refused requests count too,
+    so a caller that keeps knocking waits longer)."""
+    if current + 1 <= limit and previous > 0:
         # Within this window, once enough of the previous one has slid out.
-        frac = 1 - (limit - current) / previous
+        frac = 1 - (limit - current - 1) / previous
         wait = (frac - elapsed) * period
     else:
         # In the next window, once enough of this one has slid out.
-        wait = (1 - elapsed) * period + max(0.0, 1 - limit / current) * period
+        wait = (1 - elapsed) * period + max(0.0, 1 - (limit - 1) / current) * period
     return max(1, math.ceil(wait))
 
 

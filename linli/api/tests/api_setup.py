@@ -24,6 +24,17 @@ from linli.workorders.tests.conftest import (  # noqa: F401  (fixtures)
 )
 
 API = "/api/v1"
+# What `from linli.api.tests.api_setup import *` brings in: the fixtures, autouse ones too.
+__all__ = [
+    "_fast_passwords",
+    "_generous_limits",
+    "as_user",
+    "cast",
+    "incident_category",
+    "make_order",
+    "media_root",
+    "service_category",
+]
 
 
 class ApiClient:
