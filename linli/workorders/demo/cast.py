@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from linli.accounts.models import (
     DemoLogin,
@@ -48,6 +49,7 @@ class Cast:
     demo_users: frozenset[int] = frozenset()
     _targets: dict[tuple[str, tuple[str, ...]], list[Target]] = field(default_factory=dict)
     _claimants: dict[tuple[str, tuple[str, ...]], list[int]] = field(default_factory=dict)
+    _by_path: dict[str, tuple[list[Any], list[Any]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, city: Region) -> Cast:
@@ -102,18 +104,38 @@ class Cast:
     def _weight(self, user: int) -> int:
         return DEMO_WEIGHT if user in self.demo_users else 1
 
+    def _around(
+        self, grid: Grid
+    ) -> tuple[list[tuple[int, str, str, list[int]]], list[tuple[int, str, str]]]:
+        """Units and responders whose region holds the grid (the grid's ancestors' paths)."""
+        if not self._by_path:
+            for unit in self.units:
+                self._by_path.setdefault(unit[2], ([], []))[0].append(unit)
+            for responder in self.responders:
+                self._by_path.setdefault(responder[2], ([], []))[1].append(responder)
+        units: list[tuple[int, str, str, list[int]]] = []
+        people: list[tuple[int, str, str]] = []
+        for depth in range(1, len(grid.ids) + 1):
+            path = "/" + "/".join(str(i) for i in grid.ids[:depth]) + "/"
+            found = self._by_path.get(path)
+            if found:
+                units += found[0]
+                people += found[1]
+        return units, people
+
     def targets(self, grid: Grid, category: Category) -> list[Target]:
         kinds = tuple(category.responder_kinds or ResponderKind.values)
         key = (grid.path, kinds)
         if key not in self._targets:
             found: list[Target] = []
-            for org, kind, path, staff in self.units:
-                if kind in kinds and grid.path.startswith(path):
+            units, people = self._around(grid)
+            for org, kind, _path, staff in units:
+                if kind in kinds:
                     for member in staff:
                         w = self._weight(member)
                         found += [Target(org, None, member)] * w + [Target(org, member, member)] * w
-            for user, kind, path in self.responders:
-                if kind in kinds and kind in INDIVIDUAL_KINDS and grid.path.startswith(path):
+            for user, kind, _path in people:
+                if kind in kinds and kind in INDIVIDUAL_KINDS:
                     found += [Target(None, user, user)] * self._weight(user)
             self._targets[key] = found
         return self._targets[key]
@@ -122,10 +144,11 @@ class Cast:
         kinds = tuple(category.responder_kinds or ResponderKind.values)
         key = (grid.path, kinds)
         if key not in self._claimants:
+            _, people = self._around(grid)
             self._claimants[key] = [
                 user
-                for user, kind, path in self.responders
-                if kind in kinds and grid.path.startswith(path)
+                for user, kind, _path in people
+                if kind in kinds
                 for _ in range(self._weight(user))
             ]
         return self._claimants[key]

@@ -4,8 +4,10 @@ Measured on 10 million orders (bench/kpis.py): rows per (day, region) only compr
 orders where a region has many orders a day. So:
 
 - city, district, subdistrict: a row per day and per month;
-- community and unit: a row per month; days at the edges of a period are summed from the
-  orders' facts (indexed by community or unit and day);
+- community: a row per month; days at the edges of a period are summed from the orders'
+  facts (indexed by community and day);
+- unit: a row per month, and per day for the whole only (a unit's slices for days outside
+  whole months come from its facts);
 - grid and person: no period rows; their few orders' facts are summed directly;
 - every region and unit: one all-time row (what is open and overdue now: the map).
 
@@ -74,6 +76,7 @@ def region_keys(place: Place) -> list[Key]:
 
 def unit_keys(place: Place, unit_id: int) -> list[Key]:
     return [
+        (UNIT, unit_id, DAY, place.cohort_day, 0, ""),
         *_slices(UNIT, unit_id, MONTH, place.cohort_month, place),
         (UNIT, unit_id, ALL, ALL_BUCKET, 0, ""),
     ]
@@ -96,7 +99,8 @@ class Source:
     scope: int
     day_rows: bool
     month_rows: bool
-    facts_column: str  # "" when day rows cover the edges
+    facts_column: str  # where facts answer what rows do not
+    day_slices: bool = True  # day rows come in all three slices (else the whole only)
 
 
 REGION_SOURCES = {
@@ -106,5 +110,7 @@ REGION_SOURCES = {
     4: Source(REGION, False, True, "community_id"),
     5: Source(REGION, False, False, "grid_id"),
 }
-UNIT_SOURCE = Source(UNIT, False, True, "unit_id")
+# Units: the whole per day (the units table of a region page), slices per month; the
+# slices of a unit's days outside whole months come from its facts.
+UNIT_SOURCE = Source(UNIT, True, True, "unit_id", day_slices=False)
 PERSON_SOURCE = Source(0, False, False, "person_id")

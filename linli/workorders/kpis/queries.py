@@ -94,7 +94,10 @@ def _row_filter(source: layout.Source, months: list[date], runs: list[Period]) -
     """Counter rows for the whole months, and for the other days where day rows exist."""
     parts = [Q(grain=layout.MONTH, bucket__in=months)] if months and source.month_rows else []
     if source.day_rows:
-        parts += [Q(grain=layout.DAY, bucket__range=(r.start, r.end)) for r in runs]
+        days = [Q(grain=layout.DAY, bucket__range=(r.start, r.end)) for r in runs]
+        if days and not source.day_slices:
+            days = [Q(_any(days), major=0, source="")]
+        parts += days
     return _any(parts)
 
 
@@ -127,13 +130,16 @@ def collect(
             rows = rows.filter(major=0, source="")
         for row in rows.values("scope_id", "major", "source").annotate(**_SUMS).order_by():
             _fold(found[row["scope_id"]], row)
-    if facts_runs := _facts_runs(source, period, runs):
+    slices_only = slices and source.day_rows and not source.day_slices
+    facts_runs = runs if slices_only else _facts_runs(source, period, runs)
+    if facts_runs:
         column = source.facts_column
         facts = _facts(source, facts_runs, ids)
         group = [column, "major_id", "source"] if slices else [column]
         for row in facts.values(*group).annotate(**_SUMS).order_by():
             target = found[row[column]]
-            _add(target.total, row)
+            if not slices_only:
+                _add(target.total, row)
             if slices:
                 _add(target.by_major[row["major_id"]], row)
                 _add(target.by_source[row["source"]], row)

@@ -121,6 +121,7 @@ def _statements() -> list[tuple[str, list[Any]]]:
     for split in ("total", "major", "source"):
         add(layout.REGION, "community_id", layout.MONTH, "cohort_month", split)
         add(layout.UNIT, "unit_id", layout.MONTH, "cohort_month", split)
+    add(layout.UNIT, "unit_id", layout.DAY, "cohort_day", "total")
     for column in ("city_id", "district_id", "subdistrict_id", "community_id", "grid_id"):
         add(layout.REGION, column, layout.ALL, None, "total")
     add(layout.UNIT, "unit_id", layout.ALL, None, "total")

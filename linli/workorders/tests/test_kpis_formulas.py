@@ -133,6 +133,9 @@ def test_units_and_people_count_the_orders_they_hold(six_orders, cast):
         1.0,
         1.0,
     )
+    around = kpis.unit_kpis(cast.unit, date(2026, 2, 20), date(2026, 3, 5))  # days, not months
+    assert around["counters"] == unit["counters"]
+    assert around["slices"]["source"]["resident"]["counters"] == unit["counters"]
     volunteer = kpis.person_kpis(cast.volunteer, date(2026, 3, 1), date(2026, 3, 31))
     assert volunteer["counts"]["reported"] == 3  # B, C, F
     assert volunteer["rework_rate"] == pytest.approx(1 / 3)
