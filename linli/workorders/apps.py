@@ -49,3 +49,8 @@ class WorkordersConfig(AppConfig):
         from linli.workorders.demo import make_demo_orders
 
         register_demo_step("workorders", make_demo_orders, order=200)
+
+        # What demo responders offer (service points, skills), for dispatch recommendations.
+        from linli.workorders.demo.profiles import make_demo_responder_profiles
+
+        register_demo_step("responder_profiles", make_demo_responder_profiles, order=150)

@@ -110,8 +110,10 @@ class DeskFilters:
     text: str = ""
 
 
-# Pseudo-state of the desk's state filter: returned, or an extension or parking asked for.
+# Pseudo-states of the desk's state filter: returned, or an extension or parking asked for;
+# and every state, closed ones too (no value: the open ones).
 AWAITING_APPROVAL = "awaiting_approval"
+ALL_STATES = "all"
 
 
 def awaiting_approval_q() -> Q:
@@ -121,8 +123,12 @@ def awaiting_approval_q() -> Q:
 def desk_queue(orders: WorkOrderQuerySet, filters: DeskFilters) -> WorkOrderQuerySet:
     if filters.state == AWAITING_APPROVAL:
         orders = orders.filter(awaiting_approval_q())
+    elif filters.state == ALL_STATES:
+        pass
     elif filters.state:
         orders = orders.filter(state=filters.state)
+    else:  # by default, the orders still being worked on
+        orders = orders.open()
     if filters.category is not None:
         c = filters.category
         orders = orders.filter(

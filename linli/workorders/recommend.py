@@ -27,7 +27,7 @@ from django.db import connection
 from django.db.models import Func, IntegerField, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from linli.accounts.models import Organization, ResponderKind, Role, User
+from linli.accounts.models import Organization, ResponderKind, Role, RoleAssignment, User
 from linli.territory.models import Region
 from linli.workorders.models import ResponderProfile, WorkOrder
 from linli.workorders.models.responders import CELLS_PER_DEGREE
@@ -210,20 +210,26 @@ def _nearby(order: WorkOrder, pool: int) -> list[_Candidate]:
 
 def _unplaced(order: WorkOrder) -> list[_Candidate]:
     """Responders with no service point on file who serve the order's area (a department's
-    staff for the whole district, say): offered when too few are found nearby."""
+    staff for the whole district, say, or someone with no profile yet): offered after those
+    nearby when too few are near. A profile marked not taking orders keeps them out."""
     chain = [int(pk) for pk in order.region_path.strip("/").split("/")]
-    rows = (
-        _profiles(order)
-        .filter(
-            lat__isnull=True,
-            user__roles__region_id__in=chain,
-            user__roles__role=Role.RESPONDER,
-            user__roles__is_active=True,
-        )
-        .distinct()
-        .values_list(*_FIELDS)[:MAX_CANDIDATES]
+    roles = RoleAssignment.objects.active().filter(role=Role.RESPONDER, region_id__in=chain)
+    if kinds := order.category.responder_kinds:
+        roles = roles.filter(responder_kind__in=kinds)
+    roles = roles.exclude(user__responder_profile__is_active=False).exclude(
+        user__responder_profile__lat__isnull=False
     )
-    return [_Candidate(*row) for row in rows]
+    found: dict[int, _Candidate] = {}
+    for user_id, kind, profile_id, radius in roles.values_list(
+        "user_id",
+        "responder_kind",
+        "user__responder_profile",
+        "user__responder_profile__service_radius_m",
+    )[:MAX_CANDIDATES]:
+        found.setdefault(
+            user_id, _Candidate(profile_id or 0, user_id, kind, None, None, radius or 0)
+        )
+    return list(found.values())
 
 
 def _skilled(order: WorkOrder, profile_ids: list[int]) -> set[int]:

@@ -16,7 +16,7 @@ from linli.territory.models import Region
 from linli.workorders.forms import OrderForm
 from linli.workorders.models import Category, DeadlineUnit, OrderState, Source
 from linli.workorders.permissions import desk_regions
-from linli.workorders.queues import AWAITING_APPROVAL, DeskFilters
+from linli.workorders.queues import ALL_STATES, AWAITING_APPROVAL, DeskFilters
 from linli.workorders.services.approvals import MAX_EXTENSION
 from linli.workorders.services.transitions import NOTE_MAX
 
@@ -58,11 +58,14 @@ class DeskFilterForm(forms.Form):
         super().__init__(data)
         any_ = [("", _("All"))]
         self.fields["state"].choices = [  # type: ignore[attr-defined]
-            *any_,
+            ("", _("Open orders")),
             (AWAITING_APPROVAL, _("Awaiting approval")),
+            (ALL_STATES, _("All, closed ones too")),
             *OrderState.choices,
         ]
         self.fields["source"].choices = [*any_, *Source.choices]  # type: ignore[attr-defined]
+        for name in ("category", "district", "subdistrict", "community"):
+            self.fields[name].empty_label = _("All")  # type: ignore[attr-defined]
         self.fields["category"].queryset = (  # type: ignore[attr-defined]
             Category.objects.active()
             .filter(level__lte=Category.Level.MINOR)

@@ -112,5 +112,13 @@ def pending_unit_text(order: WorkOrder) -> str:
 
 
 @register.filter
+def place_name(order: WorkOrder) -> str:
+    """Community and grid, without saying the community twice (grids are often named after
+    it: 桂鹤社区第1网格)."""
+    community, grid = order.community.name, order.grid.name
+    return grid if grid.startswith(community) else f"{community} · {grid}"
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "" if value is None else f"{round(value * 100)}%"

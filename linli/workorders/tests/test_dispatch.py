@@ -46,7 +46,8 @@ def test_the_page_ranks_people_and_units_with_reasons(
     response = client.get(url(filed))
     assert response.status_code == 200
     people = response.context["people"]
-    assert [p.name for p in people] == ["志愿者钱", "志愿者卫"]
+    # The department's staff serve the district but have no service point: last.
+    assert [p.name for p in people] == ["志愿者钱", "志愿者卫", "市政张工"]
     page = response.content.decode()
     assert "擅长该类问题 · 距离 300 米 · 当前无在办 · 暂无评价" in page
     assert "距离 1.2 公里 · 在办 4 单 · 满意率 90%" in page
@@ -104,7 +105,7 @@ def test_a_returned_order_is_dispatched_again_to_someone_else(
     client.force_login(cast.grid_worker)
     response = client.get(url(filed))
     assert "这不是志愿服务能办的" in response.content.decode()
-    assert [p.name for p in response.context["people"]] == ["志愿者卫"]
+    assert [p.name for p in response.context["people"]] == ["志愿者卫", "市政张工"]
     client.post(url(filed), {"to_unit": cast.unit.pk})
     filed.refresh_from_db()
     assert filed.state == OrderState.DISPATCHED and filed.assignee_unit == cast.unit

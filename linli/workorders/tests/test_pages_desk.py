@@ -221,3 +221,16 @@ def test_approving_an_extension_elsewhere_is_a_404(
     client.force_login(cast.other_dispatcher)
     url = reverse("workorders:approve_extension", args=[order.pk])
     assert client.post(url, {"amount": "1", "unit": "working_days"}).status_code == 404
+
+
+def test_the_desk_shows_open_orders_unless_asked_for_all(
+    desk: Any, cast: Cast, make_order: Any
+) -> None:
+    from linli.workorders.services import decline_order
+
+    open_one = make_order()
+    declined = make_order()
+    decline_order(order=declined, by=cast.dispatcher, note="重复")
+    assert numbers(desk.get(DESK)) == {open_one.number}
+    assert numbers(desk.get(DESK, {"state": "all"})) == {open_one.number, declined.number}
+    assert numbers(desk.get(DESK, {"state": "declined"})) == {declined.number}

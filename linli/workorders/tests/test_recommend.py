@@ -38,7 +38,15 @@ def order(make_order: Any) -> WorkOrder:
 
 
 @pytest.fixture
-def responder(cast: Cast, order: WorkOrder) -> Any:
+def quiet_cast(cast: Cast) -> None:
+    """The cast's own responders (roles, no profiles) are not taking orders, so each test
+    ranks only the responders it builds."""
+    for user in (cast.volunteer, cast.other_volunteer, cast.merchant, cast.department_staff):
+        ResponderProfile.objects.create(user=user, kind="volunteer", is_active=False)
+
+
+@pytest.fixture
+def responder(cast: Cast, order: WorkOrder, quiet_cast: None) -> Any:
     """responder(name, metres east of the order, kind=, skills=, open=, rated=, satisfied=,
     region=) → a responder taking orders, with figures set by hand."""
 
@@ -288,3 +296,14 @@ def test_the_circle_of_candidates_is_read_from_the_cell_index(order: WorkOrder) 
         )
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "responder_cell_covering" in plan
+
+
+def test_responders_with_no_profile_yet_are_offered_last(cast: Cast, order: WorkOrder) -> None:
+    # The cast's volunteer and department staff have roles but no profiles yet.
+    found = recommend_responders(order)
+    assert {r.name for r in found} == {"志愿者钱", "市政张工"}
+    assert all(r.distance_m is None for r in found)
+    with translation.override("zh-hans"):
+        assert "未登记服务点" in recommend_responders(order)[0].reason_text
+    ResponderProfile.objects.create(user=cast.volunteer, kind="volunteer", is_active=False)
+    assert [r.name for r in recommend_responders(order)] == ["市政张工"]
