@@ -3,7 +3,6 @@ and people, and the chart and map data the page's script draws. Views stay thin.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -206,7 +205,3 @@ def labels() -> dict[str, str]:
         "score": _("Score"),
         "no_data": _("No orders in this period"),
     }
-
-
-def names_of(ids: Iterable[int]) -> dict[int, str]:
-    return dict(Region.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
