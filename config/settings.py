@@ -237,6 +237,8 @@ API_RATE_LOGIN_PER_MINUTE = envint("API_RATE_LOGIN_PER_MINUTE", "10")
 API_RATE_PROXIES = envint("API_RATE_PROXIES", "0")
 API_MAX_JSON_BYTES = envint("API_MAX_JSON_BYTES", str(1024 * 1024))
 API_TOKENS_PER_USER = envint("API_TOKENS_PER_USER", "20")
+# ninja's limit/offset pages (renovation lists): the largest page, so a huge ?limit= is a 422.
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 TASKS = {
     "default": {

@@ -38,6 +38,8 @@ handlers.install(api)
 
 for module in (auth, territory, categories, orders, actions, kpis, notifications):
     api.add_router("/", module.router)
-api.add_router("/renewal/", renewal_router)
+# Renovation too takes app tokens besides the session (its own routes set no auth of their own
+# beyond the router's; the device alerts keep their signature).
+api.add_router("/renewal/", renewal_router, auth=PERSON)
 # Last: whatever no route above matched.
 api.add_router("/", fallback.router)

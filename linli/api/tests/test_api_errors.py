@@ -166,7 +166,7 @@ def test_the_docs_and_document_need_no_sign_in():
     create = paths["/api/v1/orders"]["post"]
     assert set(create["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
     assert create["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "ErrorOut"
+        "ApiErrorOut"
     )
     docs = client.get(f"{API}/docs")
     assert docs.status_code == 200

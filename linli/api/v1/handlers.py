@@ -16,6 +16,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -108,6 +109,16 @@ def install(api: NinjaAPI) -> None:
     def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
         return answer(request, 400, error_body(400))
 
+    def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A number too large for the database (an offset past 2**63, say).
+        return answer(request, 400, error_body(400, _("A number in the request is too large.")))
+
+    def integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # SQLite's way of refusing a LIMIT/OFFSET past 2**63; anything else is a bug.
+        if "datatype mismatch" in str(exc):
+            return out_of_range(request, exc)
+        return unexpected(request, exc)
+
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return answer(request, 500, error_body(500))
@@ -131,6 +142,9 @@ def install(api: NinjaAPI) -> None:
         (SuspiciousOperation, unreadable),
         (MultiPartParserError, unreadable),
         (UnreadablePostError, unreadable),
+        (OverflowError, out_of_range),
+        (DataError, out_of_range),
+        (IntegrityError, integrity),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, handler)

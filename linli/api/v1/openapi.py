@@ -1,5 +1,5 @@
 """Additions to the generated OpenAPI document: the error answers every operation may give
-(all in the ErrorOut shape), and request bodies of routes that read JSON or multipart
+(all in the ApiErrorOut shape), and request bodies of routes that read JSON or multipart
 themselves (bodies.read_body)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pydantic
 
-from linli.api.v1.schemas import ErrorOut
+from linli.api.v1.schemas import ApiErrorOut
 
 REF = "#/components/schemas/{model}"
 # Schemas of bodies read by read_body, added to the document's components.
@@ -56,10 +56,10 @@ def _component(schema: type[pydantic.BaseModel], components: dict[str, Any]) -> 
 def complete(document: dict[str, Any]) -> dict[str, Any]:
     """Document the error answers of every operation and the bodies read by hand."""
     components = document.setdefault("components", {}).setdefault("schemas", {})
-    _component(ErrorOut, components)
+    _component(ApiErrorOut, components)
     for schema in _BODIES.values():
         _component(schema, components)
-    error = {"application/json": {"schema": {"$ref": REF.format(model="ErrorOut")}}}
+    error = {"application/json": {"schema": {"$ref": REF.format(model="ApiErrorOut")}}}
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})

@@ -54,7 +54,7 @@ class Problem(Schema):
     message: str
 
 
-class ErrorOut(Schema):
+class ApiErrorOut(Schema):
     """Every error answer of /api/v1/."""
 
     code: str = Field(description="Stable error code, e.g. validation_error, not_found.")

@@ -16,7 +16,7 @@ from linli.api.access.security import PERSON
 from linli.api.access.tokens import revoke_token, token_from_password
 from linli.api.v1.errors import ApiError
 from linli.api.v1.present import region_ref
-from linli.api.v1.schemas import MeOut, TokenIn, TokenOut
+from linli.api.v1.schemas import ApiErrorOut, MeOut, TokenIn, TokenOut
 from linli.territory.permissions import role_assignments
 
 router = Router(tags=["auth"])
@@ -32,7 +32,7 @@ def person(request: HttpRequest) -> User:
 
 @router.post(
     "/auth/token",
-    response={201: TokenOut},
+    response={201: TokenOut, 401: ApiErrorOut},
     auth=None,
     throttle=[ratelimit.CallerThrottle(), ratelimit.LoginThrottle()],
     summary="Get a token with a mobile number and password",
