@@ -8,6 +8,8 @@ Views, the API and services all ask here; nothing else decides.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -228,11 +230,17 @@ def _dispatch_reach(by: User | None, order: WorkOrder) -> tuple[list[str], list[
 
 
 def dispatchable_users(
-    *, by: User | None, order: WorkOrder, user_ids: list[int], fields: tuple[str, ...] = ()
+    *,
+    by: User | None,
+    order: WorkOrder,
+    user_ids: list[int],
+    fields: tuple[str, ...] = (),
+    annotations: dict[str, Any] | None = None,
 ) -> dict[int, tuple[object, ...]]:
     """Of `user_ids`, those `by` may dispatch `order` to (with `by=None`: those serving the
-    order's area), each with `fields` read through their role row (e.g. "user__name"). The
-    rule of dispatch_target_refusal for persons, for many in one query."""
+    order's area), each with `fields` read through their role row (e.g. "user__name") and
+    then the `annotations`. The rule of dispatch_target_refusal for persons, for many in
+    one query."""
     chain, regions = _dispatch_reach(by, order)
     # The region test below, narrowed in SQL first so no other row is joined.
     where = Q(region_id__in=[int(pk) for pk in order.region_path.strip("/").split("/")])
@@ -241,9 +249,10 @@ def dispatchable_users(
     rows = RoleAssignment.objects.active().filter(
         where, user_id__in=user_ids, role=Role.RESPONDER, user__is_active=True
     )
+    annotations = annotations or {}
     found: dict[int, tuple[object, ...]] = {}
-    for user_id, kind, path, *extra in rows.values_list(
-        "user_id", "responder_kind", "region__path", *fields
+    for user_id, kind, path, *extra in rows.annotate(**annotations).values_list(
+        "user_id", "responder_kind", "region__path", *fields, *annotations
     ):
         if order.category.allows_responder_kind(kind) and (path in chain or _covers(regions, path)):
             found[user_id] = tuple(extra)

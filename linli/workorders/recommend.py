@@ -10,12 +10,14 @@ A person's score adds four parts (100 at most):
   PRIOR_RATE while they have few ratings, so one lucky rating does not top the list.
 
 Made for a megacity's 100,000 responders: a spatial prefilter on 1/100-degree cells of the
-service points (an expression index, `ResponderProfile.Meta.indexes`) finds those within
-3 km (8 km when too few), load and ratings are precomputed (`DispatchStats`), and a ranking
-is three queries however many responders there are: candidates, skills, and who may be
-dispatched to (`permissions.dispatchable_user_ids`). Units (departments, property
-companies …) are ranked by whether the category names their kind, how closely their service
-area fits the order, load and rating (`recommend_units`).
+service points (a covering expression index, `ResponderProfile.Meta.indexes`) finds those
+within 500 m, 1, 3 or 8 km — the smallest circle holding MIN_POOL of them; load and ratings
+are precomputed (`DispatchStats`); and who may be dispatched to is read with their names,
+figures and skills in one query (`permissions.dispatchable_users`). In a city centre that is
+two queries; a sparse suburb fetches up to three circles; too few anywhere adds those with
+no service point. Units (departments, property companies …) are ranked by whether the
+category names their kind, how closely their service area fits the order, load and rating
+(`recommend_units`).
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ import math
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Func, IntegerField, Q, QuerySet
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Organization, ResponderKind, Role, RoleAssignment, User
 from linli.territory.models import Region
-from linli.workorders.models import ResponderProfile, WorkOrder
+from linli.workorders.models import Category, ResponderProfile, WorkOrder
 from linli.workorders.models.responders import CELLS_PER_DEGREE
 from linli.workorders.permissions import (
     UNIT_RESPONDER_KIND,
@@ -232,40 +234,60 @@ def _unplaced(order: WorkOrder) -> list[_Candidate]:
     return list(found.values())
 
 
-def _skilled(order: WorkOrder, profile_ids: list[int]) -> set[int]:
-    """Profiles with a skill in the order's category or a class above it."""
-    category = order.category
+def _skill_match(category: Category) -> Q:
+    """Skills (rows of the profile–category table) in the category or a class above it."""
     match = Q(category_id=category.pk) | Q(category__children__children=category.pk)
     if category.parent_id is not None:
         match |= Q(category_id=category.parent_id)
+    return match
+
+
+def _skilled(order: WorkOrder, profile_ids: list[int]) -> set[int]:
+    """Profiles with a skill in the order's category or a class above it."""
     skills = ResponderProfile.skills.through.objects.filter(
-        match, responderprofile_id__in=profile_ids
+        _skill_match(order.category), responderprofile_id__in=profile_ids
     )
     return set(skills.values_list("responderprofile_id", flat=True))
+
+
+def _has_skill(order: WorkOrder) -> Exists:
+    """Whether the user of a role row has such a skill (read with who may be dispatched to,
+    so a ranking needs no query of its own for skills)."""
+    through = ResponderProfile.skills.through
+    return Exists(
+        through.objects.filter(
+            _skill_match(order.category), responderprofile__user_id=OuterRef("user_id")
+        )
+    )
 
 
 def recommend_responders(
     order: WorkOrder, *, limit: int = 10, by: User | None = None
 ) -> list[Recommendation]:
     """The best `limit` persons to dispatch `order` to, best first. With `by`, anyone `by`
-    may dispatch to; otherwise those serving the order's area. Three queries, four when too
-    few responders are near."""
+    may dispatch to; otherwise those serving the order's area. Two to five queries."""
     found = _nearby(order, max(limit, MIN_POOL))
     if len(found) < limit:
         found += _unplaced(order)
     if not found:
         return []
     allowed = dispatchable_users(
-        by=by, order=order, user_ids=[c.user_id for c in found], fields=_PERSON_FIELDS
+        by=by,
+        order=order,
+        user_ids=[c.user_id for c in found],
+        fields=_PERSON_FIELDS,
+        annotations={"skilled": _has_skill(order)},
     )
     found = [c for c in found if c.user_id in allowed]
+    skilled = set()
     for c in found:
-        c.name, c.open_orders, c.rated, c.satisfied = allowed[c.user_id]  # type: ignore[assignment]
-    skilled = _skilled(order, [c.profile_id for c in found])
-    scored = [(_score(c, c.profile_id in skilled), c) for c in found]
+        c.name, c.open_orders, c.rated, c.satisfied, has_skill = allowed[c.user_id]  # type: ignore[assignment]
+        if has_skill:
+            skilled.add(c.user_id)
+    scored = [(_score(c, c.user_id in skilled), c) for c in found]
     scored.sort(key=lambda p: (-p[0], p[1].distance_m is None, p[1].distance_m, p[1].user_id))
     # Reasons (translated strings) only for those shown.
-    return [_recommend(c, c.profile_id in skilled, score) for score, c in scored[:limit]]
+    return [_recommend(c, c.user_id in skilled, score) for score, c in scored[:limit]]
 
 
 def _score(candidate: _Candidate, skilled: bool) -> float:

@@ -189,19 +189,19 @@ def test_responders_of_other_areas_only_for_someone_who_dispatches_there(
     assert names(recommend_responders(order, by=cast.admin)) == ["邻区志愿者"]
 
 
-def test_ranking_takes_at_most_six_queries_however_many_responders(
+def test_ranking_takes_at_most_five_queries_however_many_responders(
     order: WorkOrder, responder: Any, django_assert_max_num_queries: Any
 ) -> None:
-    # Three circles fetched at most, who may be dispatched to (with names and figures),
-    # skills, and those with no service point when too few are near.
+    # Three circles fetched at most, who may be dispatched to (with names, figures and
+    # skills), and those with no service point when too few are near.
     for i in range(30):
         responder(f"志愿者{i}", 50 * i, skills=(order.category,) if i % 3 == 0 else (), open=i % 4)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         found = recommend_responders(order, limit=10)
     assert len(found) == 10
     for i in range(100):
         responder(f"新志愿者{i}", 5 * i)
-    with django_assert_max_num_queries(3):  # 1 km holds enough: one circle
+    with django_assert_max_num_queries(2):  # 1 km holds enough: one circle
         found = recommend_responders(order, limit=10)
     assert len(found) == 10
 
