@@ -35,6 +35,8 @@ def test_a_grid_worker_reveals_a_residents_phone_on_a_phone(
     ResidentFactory(grid=city_tree["grid1b"], name="隔壁的王五")
     log_in(page, live_server.url, worker.phone)
 
+    # Grid workers land on their work queue; their grids are one tap away.
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="我的网格").click()
     expect(page.get_by_role("heading", name="我的网格", level=1)).to_be_visible()
     expect(page.get_by_role("link", name=grid.name)).to_be_visible()
     page.get_by_role("link", name="居民", exact=True).click()

@@ -236,9 +236,9 @@ def test_a_resident_sees_nobody_elses_record(city_tree, make_user, client):
     [
         (Role.ADMIN, "city", "territory:overview"),
         (Role.LEADER, "district1", "territory:overview"),
-        (Role.DISPATCHER, "community1", "territory:overview"),
-        (Role.GRID_LEADER, "community1", "territory:my_grids"),
-        (Role.GRID_WORKER, "grid1a", "territory:my_grids"),
+        (Role.DISPATCHER, "community1", "workorders:desk"),
+        (Role.GRID_LEADER, "community1", "workorders:worker_queue"),
+        (Role.GRID_WORKER, "grid1a", "workorders:worker_queue"),
         (Role.RESIDENT, "grid1a", "workorders:my_orders"),
     ],
 )
