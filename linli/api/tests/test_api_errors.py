@@ -16,6 +16,12 @@ def has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+def no_duplicate_keys(pairs: list) -> dict:
+    keys = [key for key, _value in pairs]
+    assert len(keys) == len(set(keys)), f"duplicate keys in {keys}"
+    return dict(pairs)
+
+
 def test_a_missing_field_is_named_in_chinese(cast, as_user):
     answer = as_user(cast.resident).post("/orders", {"lng": 114.3, "lat": 35.7})
     assert answer.status_code == 422
@@ -115,6 +121,7 @@ def test_the_token_route_handles_junk_too(client):
         ("/regions/%00", 400, "bad_request"),
         ("/lookup?lng=nan&lat=1", 422, "validation_error"),
         ("/lookup?lng=1", 422, "validation_error"),
+        ("/lookup?lng=1&lng=2&lat=3", 422, "validation_error"),
     ],
 )
 def test_unknown_addresses_and_ids_get_json_errors(cast, as_user, path, status, code):
@@ -161,6 +168,7 @@ def test_the_docs_and_document_need_no_sign_in():
     client = Client()
     document = client.get(f"{API}/openapi.json")
     assert document.status_code == 200
+    json.loads(document.content, object_pairs_hook=no_duplicate_keys)  # Swagger UI refuses them
     paths = document.json()["paths"]
     assert "/api/v1/orders/{order_id}/actions/dispatch" in paths
     create = paths["/api/v1/orders"]["post"]

@@ -12,7 +12,7 @@ from linli.api.tests.api_setup import *  # noqa: F403
 from linli.api.tests.api_setup import jpeg_bytes
 from linli.lib.geo import wgs84_to_gcj02
 from linli.workorders.models import OrderState, Source, WorkOrder
-from linli.workorders.services import cancel_order, dispatch_order, file_order
+from linli.workorders.services import cancel_order, dispatch_order, file_order, remind_order
 from linli.workorders.tests.conftest import centre
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +288,20 @@ def test_the_requester_cancels_through_the_api_and_the_list_says_so(cast, make_o
     cancel_order(order=order, by=cast.resident)
     items = as_user(cast.resident).get("/orders").json()["items"]
     assert items[0]["state"] == OrderState.CANCELLED
+
+
+def test_an_order_with_a_long_history_costs_a_fixed_number_of_queries(
+    cast, make_order, as_user, django_assert_max_num_queries
+):
+    order = make_order()
+    file_order(order=order, by=cast.grid_worker)
+    dispatch_order(order=order, by=cast.grid_worker, to_user=cast.volunteer)
+    api = as_user(cast.grid_worker)
+    api.get(f"/orders/{order.pk}")
+    with django_assert_max_num_queries(16) as few:
+        api.get(f"/orders/{order.pk}")
+    for i in range(5):
+        remind_order(order=order, by=cast.resident, note=f"第{i}次催办")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        answer = api.get(f"/orders/{order.pk}")
+    assert len(answer.json()["events"]) == 8

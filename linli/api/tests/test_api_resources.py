@@ -117,6 +117,22 @@ def test_kpi_periods_are_checked(cast, as_user):
     assert api.get("/kpis").json()["field"] == "region"
 
 
+def test_the_monthly_report_has_the_published_shape(cast, make_order, as_user):
+    from django.utils import timezone
+
+    make_order()
+    month = f"{timezone.localdate():%Y-%m}"
+    code = cast.tree["city"].code
+    report = as_user(cast.leader).get(f"/reports/monthly?region={code}&month={month}")
+    assert report.status_code == 200, report.content
+    body = report.json()
+    assert body["month"] == month and body["headline"]["reported"] == 1
+    assert body["by_source"][0]["reported"] == 1 and body["top"][0]["reported"] == 1
+    bad = as_user(cast.leader).get(f"/reports/monthly?region={code}&month=2026-13")
+    assert bad.status_code == 422 and bad.json()["field"] == "month"
+    assert as_user(cast.grid_worker).get(f"/reports/monthly?region={code}").status_code == 404
+
+
 def test_notifications_list_and_mark_read(cast, as_user):
     for i in range(3):
         notify(user=cast.resident, title=f"通知{i}", body="正文", url="/orders/1/")

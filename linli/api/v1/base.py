@@ -24,6 +24,7 @@ from ninja.renderers import JSONRenderer
 
 from linli.api.access.ratelimit import Verdict
 from linli.api.v1 import handlers, openapi
+from linli.api.v1.errors import field_label, invalid
 from linli.api.v1.language import api_language
 
 logger = logging.getLogger("linli.api")
@@ -46,6 +47,12 @@ def _run(view: View, request: HttpRequest, args: Any, kwargs: Any) -> HttpRespon
     if _has_nul(request):
         message = _("The address must not contain NUL characters.")
         return _json(400, handlers.error_body(400, message))
+    # No parameter of this API takes several values: a repeated one is a client's mistake.
+    for name, values in request.GET.lists():
+        if len(values) > 1:
+            message = _("%(field)s: give it once.") % {"field": field_label(name)}
+            problem = {"field": name, "code": "repeated", "message": message}
+            return _json(422, invalid([problem]).as_body())
     try:
         response = view(request, *args, **kwargs)
     except Exception:

@@ -85,6 +85,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "order_id": gettext_lazy("Order id"),
     "notification_id": gettext_lazy("Notification id"),
     "kind": gettext_lazy("Kind"),
+    "month": gettext_lazy("Month"),
     "body": gettext_lazy("Body"),
 }
 

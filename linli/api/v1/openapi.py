@@ -62,11 +62,11 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     error = {"application/json": {"schema": {"$ref": REF.format(model="ApiErrorOut")}}}
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # ninja keys responses by int status; the document's keys are strings.
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
             for status, text in ERROR_ANSWERS.items():
                 if status == "401" and not operation.get("security"):
                     continue
-                if status in responses:
-                    continue
-                responses[status] = {"description": text, "content": error}
+                responses.setdefault(status, {"description": text, "content": error})
+            operation["responses"] = responses
     return document

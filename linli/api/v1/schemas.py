@@ -379,6 +379,29 @@ class KpiOut(Schema):
     score: float | None = Field(description="0–100, the deployment's weighted composite.")
 
 
+class ReportLine(Schema):
+    name: str
+    reported: int = Field(description="受理")
+    share: float | None
+    filed: int | None = Field(None, description="立案")
+    due_close: int | None = Field(None, description="应结案")
+    closed: int | None = Field(None, description="结案")
+    close_rate: float | None = None
+    closed_on_time: int | None = Field(None, description="按期结案")
+    on_time_close_rate: float | None = None
+    kind: str | None = Field(None, description="部件 / 事件 / 服务, for class lines.")
+
+
+class MonthlyReportOut(Schema):
+    region: RegionRef
+    month: str = Field(description="YYYY-MM")
+    title: str
+    headline: ReportLine
+    by_source: list[ReportLine]
+    by_class: list[ReportLine]
+    top: list[ReportLine] = Field(description="The minor classes with most reports.")
+
+
 class NotificationOut(Schema):
     id: int
     title: str

@@ -15,9 +15,10 @@ from linli.api.access.security import PERSON
 from linli.api.v1.errors import invalid
 from linli.api.v1.present import region_ref
 from linli.api.v1.routes.auth import person
-from linli.api.v1.schemas import KpiOut
+from linli.api.v1.schemas import KpiOut, MonthlyReportOut
 from linli.workorders import kpis
 from linli.workorders.kpis.permissions import get_kpi_region_for
+from linli.workorders.kpis.report import monthly_report
 
 router = Router(tags=["kpis"], auth=PERSON)
 
@@ -63,4 +64,39 @@ def region_kpis(
         "end": end,
         "counts": figures["counts"],
         **{name: figures.get(name) for name in FIGURES},
+    }
+
+
+@router.get("/reports/monthly", response=MonthlyReportOut, summary="Monthly report of a region")
+def region_monthly_report(
+    request: HttpRequest,
+    region: Annotated[
+        str, Query(..., min_length=1, max_length=32, description="Division or grid code.")
+    ],
+    month: Annotated[
+        str | None,
+        Query(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (default: last month)."),
+    ] = None,
+) -> dict[str, Any]:
+    """The report in the shape cities publish it: 受理, 立案, 应结案, 结案 and 结案率, 按期结案 and
+    按期结案率, by source and by 部件/事件 class, and the sub-classes with most reports — the
+    report page's figures (its Excel is on the page)."""
+    place = get_kpi_region_for(person(request), region)
+    if month:
+        year, number = (int(part) for part in month.split("-"))
+        if not (2000 <= year <= 2100 and 1 <= number <= 12):
+            message = _("Month: enter it as year-month, e.g. 2026-03.")
+            raise invalid([{"field": "month", "code": "invalid", "message": message}])
+        first = date(year, number, 1)
+    else:
+        first = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    report = monthly_report(place, first)
+    return {
+        "region": region_ref(place),
+        "month": f"{first:%Y-%m}",
+        "title": report.title,
+        "headline": report.headline,
+        "by_source": report.by_source,
+        "by_class": report.by_class,
+        "top": report.top,
     }
