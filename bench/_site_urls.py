@@ -1,0 +1,37 @@
+"""The benchmark's URLs: every production route, plus /bench/insert/, the baseline — a bare
+Django view inserting one row, through the same middleware as every other request."""
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from config.urls import urlpatterns as production
+
+TABLE = "bench_hit"
+
+
+def create_table() -> None:
+    key = (
+        "bigserial PRIMARY KEY"
+        if connection.vendor == "postgresql"
+        else ("integer PRIMARY KEY AUTOINCREMENT")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id {key}, at timestamp, note text)")
+
+
+@csrf_exempt
+@require_POST
+def insert_one(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (at, note) VALUES (%s, %s)",  # noqa: S608
+            [timezone.now(), request.POST.get("note", "")],
+        )
+    return HttpResponse("ok", status=201, content_type="text/plain")
+
+
+urlpatterns = [path("bench/insert/", insert_one), *production]
