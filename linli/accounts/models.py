@@ -56,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(
         _("mobile number"), max_length=11, unique=True, validators=[validate_mobile]
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

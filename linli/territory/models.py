@@ -250,7 +250,7 @@ class Resident(models.Model):
         REGISTERED = "registered", _("registered (户籍)")
         MIGRANT = "migrant", _("migrant (流动)")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number = models.CharField(

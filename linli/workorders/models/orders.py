@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.lib.masking import mask_name, mask_phone
 
@@ -49,7 +50,7 @@ CLOCK_STATES = frozenset({OrderState.DISPATCHED, OrderState.ACCEPTED})
 
 class Action(models.TextChoices):
     REPORT = "report", _("report")
-    FILE = "file", _("file")
+    FILE = "file", pgettext_lazy("order action", "file")
     DECLINE = "decline", _("decline")
     DISPATCH = "dispatch", _("dispatch")
     CLAIM = "claim", _("claim")
