@@ -122,6 +122,8 @@ def test_the_token_route_handles_junk_too(client):
         ("/lookup?lng=nan&lat=1", 422, "validation_error"),
         ("/lookup?lng=1", 422, "validation_error"),
         ("/lookup?lng=1&lng=2&lat=3", 422, "validation_error"),
+        ("/renewal/projects?offset=99999999999999999999", 422, "validation_error"),
+        ("/renewal/projects?limit=100000", 422, "validation_error"),
     ],
 )
 def test_unknown_addresses_and_ids_get_json_errors(cast, as_user, path, status, code):

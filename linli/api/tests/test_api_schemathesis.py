@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -58,10 +60,22 @@ def seeds(db: Any, cast: Any, make_order: Any, media_root: Any) -> Seeds:
 
 
 @pytest.fixture
-def api_schema(seeds: Seeds) -> Any:
+def wsgi_app() -> Any:
+    """The site's WSGI app, called in-process. As Django's test client does, requests must
+    not close the database connection when they end: the test's transaction lives on it
+    (PostgreSQL would lose it; SQLite's in-memory database does not notice)."""
     from config.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield application
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(seeds: Seeds, wsgi_app: Any) -> Any:
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
 
 
 def _headers(user: Any) -> dict[str, str]:

@@ -35,6 +35,15 @@ def _json(status: int, data: dict[str, Any]) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+PAGE_PARAMETERS = frozenset({"offset", "limit"})
+BIGINT_MAX = 2**63 - 1
+
+
+def _too_big(value: str) -> bool:
+    digits = value.strip().lstrip("+-")
+    return digits.isdigit() and (len(digits) > 19 or int(digits) > BIGINT_MAX)
+
+
 def _has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path:
         return True
@@ -47,11 +56,20 @@ def _run(view: View, request: HttpRequest, args: Any, kwargs: Any) -> HttpRespon
     if _has_nul(request):
         message = _("The address must not contain NUL characters.")
         return _json(400, handlers.error_body(400, message))
-    # No parameter of this API takes several values: a repeated one is a client's mistake.
     for name, values in request.GET.lists():
+        # No parameter of this API takes several values: a repeated one is a client's mistake.
         if len(values) > 1:
             message = _("%(field)s: give it once.") % {"field": field_label(name)}
             problem = {"field": name, "code": "repeated", "message": message}
+            return _json(422, invalid([problem]).as_body())
+        # ninja's limit/offset pages (renovation lists) bound the limit but not the offset;
+        # one past the database's bigint would fail in the query.
+        if name in PAGE_PARAMETERS and _too_big(values[0]):
+            message = _("%(field)s: must be at most %(limit)s.") % {
+                "field": name,
+                "limit": BIGINT_MAX,
+            }
+            problem = {"field": name, "code": "less_than_equal", "message": message}
             return _json(422, invalid([problem]).as_body())
     try:
         response = view(request, *args, **kwargs)

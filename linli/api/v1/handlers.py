@@ -111,6 +111,7 @@ def install(api: NinjaAPI) -> None:
 
     def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
         # A number too large for the database (an offset past 2**63, say).
+        logger.warning("API input out of the database's range on %s: %s", request.path, exc)
         return answer(request, 400, error_body(400, _("A number in the request is too large.")))
 
     def integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
