@@ -41,7 +41,8 @@ def test_each_role_logs_in_and_lands_on_its_home_in_chinese(
         assert user.roles.get().responder_kind == ResponderKind.VOLUNTEER
     home = home_url_for(user)
     log_in(page, live_server.url, user.phone)
-    expect(page).to_have_url(f"{live_server.url}{home}")
+    # A home may forward to the user's own region (the leader's KPI page does).
+    expect(page).to_have_url(re.compile("^" + re.escape(f"{live_server.url}{home}")))
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(CHINESE)

@@ -360,7 +360,7 @@ def test_a_resident_reads_messages_on_a_phone(live_server, page, client):
     )
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{live_server.url}/accounts/inbox/")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="消息").wait_for()
+    page.locator(".account").get_by_role("link", name="消息").wait_for()
     assert page.get_by_text("2 条未读").is_visible()
     first = page.get_by_role("listitem").filter(has_text="您的工单已受理")
     first.get_by_role("button", name="标为已读").click()

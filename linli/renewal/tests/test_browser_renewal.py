@@ -49,7 +49,7 @@ def test_a_leader_reads_the_renovation_dashboard(
     expect(page.get_by_role("cell", name="山城区")).to_be_visible()
 
     page.get_by_label("区县", exact=True).select_option(label="山城区")
-    page.get_by_role("button", name="显示").click()
+    page.get_by_role("button", name="查看").click()
     expect(page).to_have_url(re.compile(r"district=" + city_tree["district2"].code))
     expect(figure(page, "estates_started")).to_have_text("2")
     expect(page.get_by_role("heading", level=1)).to_contain_text("山城区")

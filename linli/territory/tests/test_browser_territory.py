@@ -10,7 +10,7 @@ from playwright.sync_api import Page, Route, expect
 
 from linli.accounts.models import Role, SensitiveAccessLog
 from linli.accounts.tests.factories import PASSWORD
-from linli.territory.tests.factories import ResidentFactory
+from linli.territory.tests.factories import ResidentFactory, square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,6 +107,10 @@ def test_the_map_draws_grids_and_names_without_tiles(page: Page, live_server, ci
     page.set_viewport_size(DESKTOP)
     admin = make_user(Role.ADMIN, city_tree["city"])
     grids = [city_tree["grid1a"], city_tree["grid1b"]]
+    # Two neighbouring grids, large enough on screen for their names (where a factory puts
+    # grids depends on how many were made before, which varies with test order).
+    for i, grid in enumerate(grids):
+        grid.geometry = square(114.30 + i * 0.01, 35.70, 0.01)
     body = json.dumps(_grid_collection(grids))
 
     # No tile server is reachable; the grids' own data is served as the map view would.

@@ -235,7 +235,7 @@ def test_a_resident_sees_nobody_elses_record(city_tree, make_user, client):
     ("role", "level", "home"),
     [
         (Role.ADMIN, "city", "territory:overview"),
-        (Role.LEADER, "district1", "territory:overview"),
+        (Role.LEADER, "district1", "workorders:kpis"),
         (Role.DISPATCHER, "community1", "workorders:desk"),
         (Role.GRID_LEADER, "community1", "workorders:worker_queue"),
         (Role.GRID_WORKER, "grid1a", "workorders:worker_queue"),
@@ -248,7 +248,7 @@ def test_each_role_lands_on_its_home_page(city_tree, make_user, client, role, le
     r = client.get(reverse("home"))
     assert r.status_code == 302
     assert r.url == reverse(home)
-    assert client.get(r.url).status_code == 200
+    assert client.get(r.url, follow=True).status_code == 200
 
 
 def test_pages_ask_anonymous_visitors_to_log_in(city_tree, client):
