@@ -24,7 +24,7 @@ from linli.renewal.models.facilities import SmartFacilityQuerySet
 from linli.renewal.models.merges import MergedCourtyardQuerySet
 from linli.renewal.models.projects import RenovationProjectQuerySet
 from linli.renewal.queries import Scope
-from linli.territory.models import Estate, Region, RegionQuerySet, Resident
+from linli.territory.models import Estate, Region, RegionQuerySet, Resident, subtree_q
 from linli.territory.permissions import region_paths
 
 EDIT_ROLES = frozenset({Role.PROGRAMME_STAFF, Role.ADMIN})
@@ -99,17 +99,11 @@ def can_edit_project(user: User, project: RenovationProject) -> bool:
 
 
 def visible_estates(user: User) -> QuerySet[Estate]:
-    q = Q(pk__in=[])
-    for path in read_paths(user):
-        q |= Q(grid__path__startswith=path)
-    return Estate.objects.filter(q)
+    return Estate.objects.filter(subtree_q(read_paths(user), "grid__path"))
 
 
 def editable_estates(user: User) -> QuerySet[Estate]:
-    q = Q(pk__in=[])
-    for path in edit_paths(user):
-        q |= Q(grid__path__startswith=path)
-    return Estate.objects.filter(q)
+    return Estate.objects.filter(subtree_q(edit_paths(user), "grid__path"))
 
 
 def get_estate_for(user: User, code: str, *, write: bool = False) -> Estate:

@@ -3,12 +3,25 @@ estates with their courtyards and buildings, dwellings and the people living in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.lib.idcard import validate_id_number
 from linli.lib.phone import validate_mobile
+
+
+def subtree_q(paths: Iterable[str], *lookups: str) -> Q:
+    """Rows whose region path, reached through any of `lookups` (e.g. "grid__path"), lies in
+    the subtree of any of `paths`. No paths → no rows. The one place that knows how a
+    subtree is matched, for every queryset scoped by role × region."""
+    q = Q(pk__in=[])
+    for path in paths:
+        for lookup in lookups:
+            q |= Q(**{f"{lookup}__startswith": path})
+    return q
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
@@ -23,10 +36,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.filter(path__startswith=region.path)
 
     def within_any(self, paths: list[str]) -> RegionQuerySet:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(path__startswith=path)
-        return self.filter(q)
+        return self.filter(subtree_q(paths, "path"))
 
 
 class Region(models.Model):
@@ -233,10 +243,7 @@ class Dwelling(models.Model):
 
 class ResidentQuerySet(models.QuerySet["Resident"]):
     def in_region_paths(self, paths: list[str]) -> ResidentQuerySet:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(grid__path__startswith=path)
-        return self.filter(q)
+        return self.filter(subtree_q(paths, "grid__path"))
 
 
 class Resident(models.Model):

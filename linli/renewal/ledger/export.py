@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from linli.lib.ledger import write_workbook
 from linli.renewal.ledger import sheets as s
@@ -20,7 +20,7 @@ from linli.renewal.models import (
     StreetProject,
 )
 from linli.territory.imports.estates import PROPERTY_MODES
-from linli.territory.models import Estate
+from linli.territory.models import Estate, subtree_q
 
 
 def _dates(record: Any) -> list[Any]:
@@ -84,10 +84,7 @@ def _estates(paths: list[str]) -> Iterator[list[Any]]:
 
 
 def _estate_ids(paths: list[str]) -> QuerySet[Estate, Any]:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(grid__path__startswith=path)
-    return Estate.objects.filter(q).values("pk")
+    return Estate.objects.filter(subtree_q(paths, "grid__path")).values("pk")
 
 
 def _items(paths: list[str]) -> Iterator[list[Any]]:

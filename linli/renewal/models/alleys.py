@@ -9,13 +9,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.territory.models import subtree_q
+
 
 class StreetProjectQuerySet(models.QuerySet["StreetProject"]):
     def within_paths(self, paths: list[str]) -> StreetProjectQuerySet:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(district__path__startswith=path) | Q(subdistrict__path__startswith=path)
-        return self.filter(q)
+        return self.filter(subtree_q(paths, "district__path", "subdistrict__path"))
 
 
 class StreetProject(models.Model):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from linli.territory.models import subtree_q
 
 
 class SmartFacilityQuerySet(models.QuerySet["SmartFacility"]):
@@ -14,10 +15,7 @@ class SmartFacilityQuerySet(models.QuerySet["SmartFacility"]):
         return self.filter(is_active=True)
 
     def within_paths(self, paths: list[str]) -> SmartFacilityQuerySet:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(estate__grid__path__startswith=path)
-        return self.filter(q)
+        return self.filter(subtree_q(paths, "estate__grid__path"))
 
 
 class SmartFacility(models.Model):

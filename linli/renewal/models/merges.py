@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from linli.territory.models import subtree_q
 
 
 class CourtyardMerge(models.Model):
@@ -42,10 +43,7 @@ class CourtyardMerge(models.Model):
 
 class MergedCourtyardQuerySet(models.QuerySet["MergedCourtyard"]):
     def within_paths(self, paths: list[str]) -> MergedCourtyardQuerySet:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(merge__target_estate__grid__path__startswith=path)
-        return self.filter(q)
+        return self.filter(subtree_q(paths, "merge__target_estate__grid__path"))
 
 
 class MergedCourtyard(models.Model):

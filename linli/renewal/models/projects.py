@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from linli.territory.models import Estate
+from linli.territory.models import Estate, subtree_q
 
 
 class Stage(models.TextChoices):
@@ -78,11 +78,7 @@ class StageDates(models.Model):
 class RenovationProjectQuerySet(models.QuerySet["RenovationProject"]):
     def within_paths(self, paths: list[str]) -> RenovationProjectQuerySet:
         """Projects owned by a district inside the paths, or touching an estate inside them."""
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(district__path__startswith=path) | Q(
-                estates__estate__grid__path__startswith=path
-            )
+        q = subtree_q(paths, "district__path", "estates__estate__grid__path")
         return self.filter(pk__in=RenovationProject.objects.filter(q).values("pk"))
 
 
@@ -164,10 +160,7 @@ class ProjectEstateQuerySet(models.QuerySet["ProjectEstate"]):
         return self.filter(stage__in=COMPLETED_STAGES)
 
     def within_paths(self, paths: list[str]) -> ProjectEstateQuerySet:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(estate__grid__path__startswith=path)
-        return self.filter(q)
+        return self.filter(subtree_q(paths, "estate__grid__path"))
 
 
 class ProjectEstate(StageDates):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.lib.masking import mask_name, mask_phone
+from linli.territory.models import subtree_q
 
 
 class OrderState(models.TextChoices):
@@ -105,10 +106,7 @@ class WorkOrderQuerySet(models.QuerySet["WorkOrder"]):
         return self.filter(state__in=OPEN_STATES)
 
     def in_region_paths(self, paths: list[str]) -> WorkOrderQuerySet:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(region_path__startswith=path)
-        return self.filter(q)
+        return self.filter(subtree_q(paths, "region_path"))
 
     def clock_running(self) -> WorkOrderQuerySet:
         return self.filter(state__in=CLOCK_STATES, deadline_at__isnull=False)
