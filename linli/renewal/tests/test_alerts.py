@@ -101,7 +101,8 @@ def test_a_body_changed_after_signing_is_refused(client, facility, categories):
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("offset", [-301, 301, -3600])
+# Well past the 300 s window: a loaded machine may take seconds to answer.
+@pytest.mark.parametrize("offset", [-400, 400, -3600])
 def test_a_timestamp_outside_the_window_is_refused(client, facility, categories, offset):
     response = post(client, facility, ALERT, timestamp=int(time.time()) + offset)
     assert response.status_code == 401

@@ -1,4 +1,5 @@
 import json
+from unittest import mock
 
 import pytest
 from django.core.management import ManagementUtility, call_command
@@ -29,11 +30,13 @@ def geojson(tmp_path, community, *squares):
 
 
 def run_cli(*argv):
-    """Run a command as manage.py would, returning its exit status."""
-    try:
-        ManagementUtility(["manage.py", *argv]).execute()
-    except SystemExit as exit_:
-        return exit_.code
+    """Run a command as manage.py would, returning its exit status. (run_from_argv closes every
+    database connection when it ends, which would end the test's own transaction on PostgreSQL.)"""
+    with mock.patch("django.core.management.base.connections.close_all"):
+        try:
+            ManagementUtility(["manage.py", *argv]).execute()
+        except SystemExit as exit_:
+            return exit_.code
     return 0
 
 
