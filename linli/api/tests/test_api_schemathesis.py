@@ -39,7 +39,7 @@ CHECKS = [
 # Small enough for CI (well under a minute for every operation), large enough to find the
 # shapes of input that used to fail: NULs, surrogates, huge numbers, wrong types. Set
 # API_FUZZ_EXAMPLES for a longer hunt.
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "5"))
 
 
 @dataclass
