@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.workorders.models import Action, OrderSupport, WorkOrder
+from linli.workorders.permissions import relations
 from linli.workorders.services.transitions import apply_action, copy_back, lock_order
-from linli.workorders.workflow import ActionRefused
+from linli.workorders.workflow import ActionRefused, check
 
 
 def escalate_order(*, order: WorkOrder, by: User | None, note: str = "") -> WorkOrder:
@@ -44,6 +45,8 @@ def support_order(*, order: WorkOrder, by: User) -> WorkOrder:
     """我也遇到了: count one more person with the same problem. Supporting twice is a no-op."""
     with transaction.atomic():
         locked = lock_order(order.pk)
+        # A repeat is a no-op only while supporting is allowed at all (not once handled).
+        check(locked, Action.SUPPORT, relations(by, locked))
         if OrderSupport.objects.filter(order=locked, user=by).exists():
             copy_back(locked, order)
             return locked
