@@ -105,3 +105,14 @@ from hypothesis import settings as hypothesis_settings  # noqa: E402
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
 hypothesis_settings.register_profile("dev", print_blob=True, deadline=None)
 hypothesis_settings.load_profile("ci" if IN_CI else "dev")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_category_classes():  # type: ignore[no-untyped-def]
+    """The KPI store keeps each process's category → major class map; rolled-back tests reuse
+    category ids for other trees, so every test starts without it."""
+    from linli.workorders.kpis.store import forget_categories
+
+    forget_categories()
+    yield
+    forget_categories()

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from linli.accounts.models import ResponderKind, User
 from linli.accounts.services import record_audit
+from linli.workorders.kpis.store import forget_categories
 from linli.workorders.models import Category, DeadlineUnit
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "categories" / "categories.json"
@@ -179,6 +180,7 @@ def load_categories(*, data: dict[str, Any], force: bool = False) -> LoadResult:
             category.full_clean(exclude=["parent"])
             category.save(update_fields=changed)
             result.updated.append(f"{row.kind}:{row.code}")
+    transaction.on_commit(forget_categories)
     return result
 
 
@@ -203,4 +205,5 @@ def save_category_edit(*, category: Category, by: User, changed: list[str]) -> C
             summary=f"{category.code} {category.name}",
             data={"fields": changed},
         )
+        transaction.on_commit(forget_categories)
     return category
