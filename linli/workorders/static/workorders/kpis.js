@@ -4,29 +4,7 @@
 (function () {
   "use strict";
 
-  // WGS84 -> GCJ-02 (the public formula, as in static/js/territory-map.js and linli/lib/geo.py).
-  var A = 6378245.0, EE = 0.00669342162296594323;
-  function outOfChina(lng, lat) { return !(lng >= 72.004 && lng <= 137.8347 && lat >= 0.8293 && lat <= 55.8271); }
-  function tLat(x, y) {
-    var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
-    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
-    r += (20.0 * Math.sin(y * Math.PI) + 40.0 * Math.sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
-    return r + (160.0 * Math.sin(y / 12.0 * Math.PI) + 320 * Math.sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
-  }
-  function tLng(x, y) {
-    var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
-    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
-    r += (20.0 * Math.sin(x * Math.PI) + 40.0 * Math.sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
-    return r + (150.0 * Math.sin(x / 12.0 * Math.PI) + 300.0 * Math.sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
-  }
-  function gcj(lng, lat) {
-    if (outOfChina(lng, lat)) return [lng, lat];
-    var dLat = tLat(lng - 105.0, lat - 35.0), dLng = tLng(lng - 105.0, lat - 35.0);
-    var rad = lat / 180.0 * Math.PI, magic = 1 - EE * Math.sin(rad) * Math.sin(rad), sq = Math.sqrt(magic);
-    dLat = (dLat * 180.0) / ((A * (1 - EE)) / (magic * sq) * Math.PI);
-    dLng = (dLng * 180.0) / (A / sq * Math.cos(rad) * Math.PI);
-    return [lng + dLng, lat + dLat];
-  }
+  var gcj = window.LinliGeo.wgs84ToGcj02;  // static/js/geo.js
   function mapCoords(c, fn) { return typeof c[0] === "number" ? fn(c[0], c[1]) : c.map(function (x) { return mapCoords(x, fn); }); }
   function text(v) { var s = document.createElement("span"); s.textContent = v == null ? "" : String(v); return s.innerHTML; }
   function json(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
