@@ -68,6 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
+    # The person's own choice of outside channels (the inbox always gets every message). On by
+    # default, as before the choice existed: a channel still needs an address and the deployment.
+    notify_by_sms = models.BooleanField(_("notify by SMS"), default=True)
+    notify_by_wechat = models.BooleanField(_("notify on WeChat"), default=True)
+    notify_by_email = models.BooleanField(_("notify by e-mail"), default=True)
 
     objects = UserManager()
 

@@ -5,6 +5,9 @@ transaction commits, enqueues one background task that sends the message through
 person's other channels (linli.lib.channels). A channel that fails is retried with growing
 delays; every channel's outcome is kept in a NotificationDelivery row.
 
+Everyone chooses on 我的设置 which outside channels they want (User.notify_by_sms, …); the
+inbox always gets the message.
+
 Callers pass English message ids (gettext_lazy) and `params`; the text is worded in the
 recipient's language (Chinese unless they chose otherwise), not the sender's.
 """
@@ -23,6 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from linli.accounts.models import (
     DeliveryStatus,
@@ -45,9 +49,23 @@ def _words(text: str | Promise, params: Mapping[str, Any] | None) -> str:
     return words % params if params else words
 
 
+# The outside channels a person may turn off on 我的设置, and the User field keeping each choice.
+CHOICE_FIELDS = {
+    lib_channels.SMS: "notify_by_sms",
+    lib_channels.WECHAT: "notify_by_wechat",
+    lib_channels.EMAIL: "notify_by_email",
+}
+
+
+def wants(user: User, channel: str) -> bool:
+    """Whether `user` chose to get notifications on this outside channel."""
+    return bool(getattr(user, CHOICE_FIELDS[channel]))
+
+
 def delivery_channels(user: User, requested: Iterable[str] | None = None) -> list[str]:
     """The outside channels a notification to `user` goes through: those asked for (or all),
-    that are enabled in settings.NOTIFICATION_CHANNELS and where the user has an address."""
+    that are enabled in settings.NOTIFICATION_CHANNELS, that the user has not turned off and
+    where the user has an address. The person's choice wins over the caller's request."""
     enabled = settings.NOTIFICATION_CHANNELS
     names = list(enabled if requested is None else requested)
     if unknown := set(names) - set(lib_channels.CHANNEL_NAMES):
@@ -58,6 +76,7 @@ def delivery_channels(user: User, requested: Iterable[str] | None = None) -> lis
         for name in dict.fromkeys(names)
         if name != lib_channels.INAPP
         and name in enabled
+        and wants(user, name)
         and lib_channels.address_for(name, recipient)
     ]
 
@@ -72,7 +91,7 @@ def recipient_for(user: User) -> Recipient:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a step: part of its transaction
 def notify(
     *,
     user: User,
@@ -101,8 +120,18 @@ def notify(
     notification.full_clean(exclude=["user"])  # the user is a saved instance; skip the query
     notification.save()
     if outside := delivery_channels(user, channels):
-        transaction.on_commit(partial(_enqueue, notification.pk, outside))
+        if _tasks_share_the_database():
+            # The task row is written in this transaction: it commits (and the worker sees
+            # it) or rolls back with the notification, and costs no second transaction.
+            _enqueue(notification.pk, outside)
+        else:
+            # Other backends run or send the task at once: only after the commit.
+            transaction.on_commit(partial(_enqueue, notification.pk, outside))
     return notification
+
+
+def _tasks_share_the_database() -> bool:
+    return isinstance(deliver_notification.get_backend(), DatabaseBackend)
 
 
 def _enqueue(notification_id: int, names: list[str], attempt: int = 1) -> None:

@@ -1,22 +1,29 @@
-"""Writes for accounts: logins (password and SMS code, with lockout), audit entries and
-the sensitive-data access log."""
+"""Writes for accounts: logins (password and SMS code, with lockout), a person's own settings
+(我的设置: profile, notification channels, WeChat binding, password), audit entries and the
+sensitive-data access log."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Collection
 from datetime import timedelta
 from hashlib import sha256
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import AuditEntry, OneTimeCode, SensitiveAccessLog, User
+from linli.accounts.notifications import CHOICE_FIELDS, notify
 from linli.lib.phone import is_mobile, normalize_phone
 from linli.lib.sms import send_sms
 
@@ -136,6 +143,138 @@ def login_with_code(*, phone: str, code: str) -> User:
         raise LoginError(error)
     _clear_failures(user)
     return user
+
+
+# A person's own settings (我的设置). Each returns what changed; unchanged values write nothing,
+# so submitting the same form twice is harmless.
+
+PROFILE_FIELDS = ("name", "email", "language")
+
+
+@transaction.atomic
+def update_profile(*, user: User, name: str, email: str, language: str) -> list[str]:
+    """Change the person's own name, e-mail and language. Returns the fields that changed."""
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    before = {field: getattr(fresh, field) for field in PROFILE_FIELDS}
+    fresh.name = name.strip()
+    fresh.email = User.objects.normalize_email(email.strip())
+    fresh.language = language
+    changed = [field for field in PROFILE_FIELDS if getattr(fresh, field) != before[field]]
+    if not changed:
+        return []
+    fresh.full_clean(exclude=["password"])
+    fresh.save(update_fields=changed)
+    for field in changed:  # the caller's instance (request.user) shows the new values too
+        setattr(user, field, getattr(fresh, field))
+    record_audit(
+        actor=user,
+        action="account.profile_changed",
+        target=user,
+        summary=f"changed own {', '.join(changed)}",
+        data={field: [before[field], getattr(fresh, field)] for field in changed},
+    )
+    return changed
+
+
+@transaction.atomic
+def set_notification_channels(*, user: User, channels: Collection[str]) -> list[str]:
+    """Keep which outside channels (sms, wechat, email) the person wants notifications on;
+    the ones not named are turned off. Returns the channels whose choice changed."""
+    if unknown := set(channels) - set(CHOICE_FIELDS):
+        raise ValidationError(
+            _("Unknown notification channels: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    changed = [
+        name for name, field in CHOICE_FIELDS.items() if getattr(fresh, field) != (name in channels)
+    ]
+    if not changed:
+        return []
+    fields = [CHOICE_FIELDS[name] for name in changed]
+    for field in fields:
+        value = not getattr(fresh, field)
+        setattr(fresh, field, value)
+        setattr(user, field, value)
+    fresh.full_clean(exclude=["password"])
+    fresh.save(update_fields=fields)
+    record_audit(
+        actor=user,
+        action="account.notification_channels_changed",
+        target=user,
+        summary="notification channels: "
+        + ", ".join(f"{name} {'on' if name in channels else 'off'}" for name in changed),
+        data={name: name in channels for name in changed},
+    )
+    return changed
+
+
+@transaction.atomic
+def unbind_wechat(*, user: User) -> bool:
+    """Forget the person's WeChat openid: no more WeChat messages until they bind again by
+    opening Linli in WeChat. Returns False when nothing was bound."""
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    if not fresh.wechat_openid:
+        user.wechat_openid = ""
+        return False
+    fresh.wechat_openid = ""
+    fresh.full_clean(exclude=["password"])
+    fresh.save(update_fields=["wechat_openid"])
+    user.wechat_openid = ""
+    record_audit(actor=user, action="account.wechat_unbound", target=user, summary="unbound WeChat")
+    return True
+
+
+def change_password(*, user: User, current: str, new: str) -> None:
+    """Change the person's password after checking the current one, with the login's lockout:
+    each wrong current password counts as a failed login, and a locked account changes
+    nothing. Raises ValidationError naming the field; the caller keeps the session
+    (update_session_auth_hash), every other session of the person ends."""
+    if not user.has_usable_password():
+        raise ValidationError(_("Your account has no password: log in with an SMS code."))
+    if user.is_locked():
+        raise ValidationError(_lockout_message(user))
+    # Counted outside any transaction, so the failure survives the error raised after it.
+    if not user.check_password(current):
+        record_login_failure(user=user)
+        user.refresh_from_db(fields=["locked_until"])
+        if user.is_locked():
+            raise ValidationError(_lockout_message(user))
+        raise ValidationError(
+            {"current_password": _("Current password: it is wrong. Check it and try again.")}
+        )
+    if new == current:
+        raise ValidationError(
+            {"new_password1": _("New password: choose one different from the current one.")}
+        )
+    try:
+        validate_password(new, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": field_errors(_("New password"), exc)}) from exc
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        _clear_failures(user)
+        record_audit(
+            actor=user, action="account.password_changed", target=user, summary="changed password"
+        )
+        notify(
+            user=user,
+            title=gettext_lazy("Your Linli password was changed"),
+            body=gettext_lazy(
+                "If this was not you, log in with an SMS code at once and change the password "
+                "again on My settings."
+            ),
+            url=reverse("accounts:me"),
+            kind="account.password_changed",
+        )
+
+
+def field_errors(label: str, error: ValidationError) -> list[str]:
+    """Django's messages for one field, each starting with the field's name."""
+    return [
+        _("%(field)s: %(message)s") % {"field": label, "message": message}
+        for message in error.messages
+    ]
 
 
 def record_audit(

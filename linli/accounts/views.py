@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.accounts import services
 from linli.accounts.forms import CodeLoginForm, PasswordLoginForm, SendCodeForm
 from linli.accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from linli.accounts.models import DemoLogin, RoleAssignment, SensitiveAccessLog
+from linli.accounts.models import DemoLogin, SensitiveAccessLog
 from linli.accounts.navigation import home_url_for, user_roles
 
 
@@ -112,16 +112,6 @@ def login_code(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("home")
-
-
-@login_required
-def me(request: AuthenticatedHttpRequest) -> HttpResponse:
-    roles = (
-        RoleAssignment.objects.active()
-        .filter(user=request.user)
-        .select_related("region", "organization")
-    )
-    return render(request, "accounts/me.html", {"roles": roles})
 
 
 @login_required

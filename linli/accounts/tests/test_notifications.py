@@ -371,3 +371,45 @@ def test_a_resident_reads_messages_on_a_phone(live_server, page, client):
     ).click()
     page.wait_for_url(f"{live_server.url}/accounts/me/")
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+# The person's own choice of channels (我的设置).
+
+
+def test_the_persons_choice_of_channels_limits_delivery(settings):
+    settings.NOTIFICATION_CHANNELS = ["inapp", "sms", "wechat", "email"]
+    user = UserFactory(email="zhang@example.cn", wechat_openid="oABC123")
+    assert notifications.delivery_channels(user) == ["sms", "wechat", "email"]
+    user.notify_by_sms = False
+    user.notify_by_email = False
+    assert notifications.delivery_channels(user) == ["wechat"]
+
+
+def test_the_persons_choice_wins_over_the_callers_request():
+    user = UserFactory(notify_by_sms=False)
+    assert notifications.delivery_channels(user, ["sms"]) == []
+
+
+def test_a_person_who_turned_sms_off_gets_the_inbox_message_but_no_sms(
+    _sms_outbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(notify_by_sms=False)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notify(user=user, title="您的工单已受理", body="网格员会尽快联系您。")
+    assert callbacks == []
+    assert _sms_outbox == []
+    assert Notification.objects.filter(user=user).count() == 1
+    assert not NotificationDelivery.objects.exists()
+
+
+def test_only_chosen_channels_send_when_every_channel_is_enabled(
+    settings, _sms_outbox, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATION_CHANNELS = ["inapp", "sms", "wechat", "email"]
+    user = UserFactory(email="zhang@example.cn", wechat_openid="oABC123", notify_by_email=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=user, title="工单已派遣给您", body="请处理。")
+    assert len(_sms_outbox) == 1
+    assert len(MemoryWeChatBackend.outbox) == 1
+    assert mail.outbox == []
+    assert set(NotificationDelivery.objects.values_list("channel", flat=True)) == {"sms", "wechat"}
