@@ -192,11 +192,11 @@ def set_notification_channels(*, user: User, channels: Collection[str]) -> list[
         return []
     fields = [CHOICE_FIELDS[name] for name in changed]
     for field in fields:
-        value = not getattr(fresh, field)
-        setattr(fresh, field, value)
-        setattr(user, field, value)
+        setattr(fresh, field, not getattr(fresh, field))
     fresh.full_clean(exclude=["password"])
     fresh.save(update_fields=fields)
+    for field in fields:
+        setattr(user, field, getattr(fresh, field))
     record_audit(
         actor=user,
         action="account.notification_channels_changed",
@@ -213,13 +213,12 @@ def unbind_wechat(*, user: User) -> bool:
     """Forget the person's WeChat openid: no more WeChat messages until they bind again by
     opening Linli in WeChat. Returns False when nothing was bound."""
     fresh = User.objects.select_for_update().get(pk=user.pk)
+    user.wechat_openid = ""
     if not fresh.wechat_openid:
-        user.wechat_openid = ""
         return False
     fresh.wechat_openid = ""
     fresh.full_clean(exclude=["password"])
     fresh.save(update_fields=["wechat_openid"])
-    user.wechat_openid = ""
     record_audit(actor=user, action="account.wechat_unbound", target=user, summary="unbound WeChat")
     return True
 
