@@ -108,7 +108,9 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend with write transactions queued on a file lock
+            # (linli/lib/sqlite/base.py: SQLite's own busy handler sleeps up to 100 ms).
+            "ENGINE": "linli.lib.sqlite",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 # WAL lets the web server and the task worker read while the other writes.

@@ -4,7 +4,8 @@ period of days, with the composite score (docs/kpis.md).
     from linli.workorders import kpis
     kpis.region_kpis(region, start, end)   # → dict (see queries.region_kpis)
 
-`record` is the services' hook (called for every event, in its transaction);
+`record` is the services' hook (called for every event, in its transaction; `record_new`
+counts a new order's first events at once);
 `manage.py rebuild_kpis` recomputes everything from the events.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from linli.workorders.kpis.formulas import CLOCK_ACTIONS
 from linli.workorders.kpis.queries import person_kpis, region_kpis, unit_kpis
-from linli.workorders.kpis.store import record
+from linli.workorders.kpis.store import record, record_new
 from linli.workorders.models import WorkOrder
 
 
@@ -27,4 +28,4 @@ def event_data(order: WorkOrder, action: str, data: dict[str, Any] | None) -> di
     return data
 
 
-__all__ = ["event_data", "person_kpis", "record", "region_kpis", "unit_kpis"]
+__all__ = ["event_data", "person_kpis", "record", "record_new", "region_kpis", "unit_kpis"]

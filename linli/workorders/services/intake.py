@@ -8,21 +8,23 @@ processes too."""
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.lib.geo import gcj02_to_wgs84, out_of_china
 from linli.lib.phone import normalize_phone
+from linli.lib.photos import Photo
 from linli.territory import gridindex
 from linli.territory.models import Region
+from linli.workorders import kpis
 from linli.workorders.models import (
     Action,
     Category,
@@ -33,7 +35,11 @@ from linli.workorders.models import (
     WorkOrder,
 )
 from linli.workorders.services.notices import announce, grid_workers
-from linli.workorders.services.photos import PhotoInput, prepare_photos, store_photos
+from linli.workorders.services.photos import (
+    PhotoInput,
+    prepare_photos,
+    store_photos,
+)
 from linli.workorders.services.transitions import write_event
 
 DESCRIPTION_MAX = 2000
@@ -108,19 +114,25 @@ def locate(lng: float, lat: float, *, crs: str = "wgs84") -> Place:
 
 
 def next_order_number(now: datetime) -> str:
-    """YYYYMMDD + a five-digit serial for the local day (more digits past 99,999).
-    Takes the day's counter row lock until the surrounding transaction ends."""
+    """YYYYMMDD + a five-digit serial for the local day (more digits past 99,999), from
+    one upsert of the day's counter. Its row stays locked until the surrounding transaction
+    ends, so intake takes the number as its last write."""
     day = timezone.localdate(now)
-    updated = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                OrderNumberCounter.objects.create(day=day, last=1)
-        except IntegrityError:
-            # Another process created the day's row first: take the next number after it.
-            OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = OrderNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()
+    table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 (our table)
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [connection.ops.adapt_datefield_value(day)],
+        )
+        (last,) = cursor.fetchone()
     return f"{day:%Y%m%d}{last:05d}"
+
+
+def provisional_number() -> str:
+    """A unique stand-in for the order number until the transaction's end (never
+    committed: intake replaces it with the day's serial just before commit)."""
+    return "~" + uuid.uuid4().hex[:19]
 
 
 def _clean(
@@ -205,8 +217,6 @@ def create_order(
         client_token=client_token,
         address=address,
     )
-    if (existing := _existing(reporter, token)) is not None:
-        return existing
     if requester is None and source in _SELF_SOURCES:
         requester = reporter
     if requester is not None:
@@ -216,7 +226,7 @@ def create_order(
     prepared = prepare_photos(photos)
     try:
         with transaction.atomic():
-            order, report = _insert(
+            return _insert(
                 source=source,
                 category=category,
                 description=description,
@@ -229,15 +239,14 @@ def create_order(
                 urgent=urgent,
                 token=token,
                 address=address,
+                prepared=prepared,
             )
-            if prepared:
-                store_photos(order=order, event=report, photos=prepared, by=reporter)
     except IntegrityError:
-        # The same token was committed by a concurrent retry: that order is the answer.
+        # The token was used before (a retry, or a concurrent one committed first): the
+        # order it made is the answer.
         if (existing := _existing(reporter, token)) is not None:
             return existing
         raise
-    return order
 
 
 def _insert(
@@ -254,10 +263,11 @@ def _insert(
     urgent: bool,
     token: str | None,
     address: str,
-) -> tuple[WorkOrder, OrderEvent]:
+    prepared: Sequence[Photo],
+) -> WorkOrder:
     now = timezone.now()
     order = WorkOrder(
-        number=next_order_number(now),
+        number=provisional_number(),
         source=source,
         category=category,
         description=description,
@@ -285,31 +295,47 @@ def _insert(
         validate_unique=False,
         validate_constraints=False,
     )  # fmt: skip
-    order.save()
-    report = write_event(
+    # A retry with a committed client token fails here, first: the caller answers with
+    # the order that token made.
+    order.save(force_insert=True)
+    events = [_report(order, source=source, urgent=urgent, by=reporter, at=now)]
+    if source in _SELF_SOURCES and category.auto_file_resident_orders:
+        events.append(_auto_file(order, at=now))
+    if prepared:
+        store_photos(order=order, event=events[0], photos=prepared, by=reporter)
+    workers = grid_workers(order)
+    # The writes every intake in the city shares (the day's KPI counter rows, the day's
+    # number) come last, so their row locks are held only until the commit.
+    kpis.record_new(order=order, events=events)
+    order.number = next_order_number(now)
+    order.save(update_fields=["number", "event_seq", "state", "filed_at"])
+    announce(order=order, event=events[-1], extra=workers)
+    return order
+
+
+def _report(
+    order: WorkOrder, *, source: str, urgent: bool, by: User | None, at: datetime
+) -> OrderEvent:
+    return write_event(
         order=order,
         action=Action.REPORT,
-        by=reporter,
+        by=by,
         from_state="",
-        at=now,
-        data={"source": source, "urgent": urgent, "category": category.code},
+        at=at,
+        data={"source": source, "urgent": urgent, "category": order.category.code},
+        count=False,
     )
-    fields = ["event_seq"]
-    auto_file = source in _SELF_SOURCES and category.auto_file_resident_orders
-    if auto_file:
-        order.state = OrderState.FILED
-        order.filed_at = now
-        event = write_event(
-            order=order,
-            action=Action.FILE,
-            by=None,
-            from_state=OrderState.REPORTED,
-            at=now,
-            note=_("Filed automatically: this category accepts residents' requests directly."),
-        )
-        fields += ["state", "filed_at"]
-    else:
-        event = report
-    order.save(update_fields=fields)
-    announce(order=order, event=event, extra=grid_workers(order))
-    return order, report
+
+
+def _auto_file(order: WorkOrder, *, at: datetime) -> OrderEvent:
+    order.state = OrderState.FILED
+    order.filed_at = at
+    return write_event(
+        order=order,
+        action=Action.FILE,
+        by=None,
+        from_state=OrderState.REPORTED,
+        at=at,
+        note=_("Filed automatically: this category accepts residents' requests directly."),
+        count=False,
+    )

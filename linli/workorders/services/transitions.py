@@ -49,9 +49,11 @@ def write_event(
     at: datetime,
     note: str = "",
     data: dict[str, Any] | None = None,
+    count: bool = True,
 ) -> OrderEvent:
     """Append one event to a locked (or new) order. Bumps order.event_seq; the caller saves.
-    The KPI facts and counters are brought up to date in the same transaction."""
+    The KPI facts and counters are brought up to date in the same transaction, unless
+    `count` is off: then the caller counts the event itself (intake: kpis.record_new)."""
     order.event_seq += 1
     event = OrderEvent.objects.create(
         order=order,
@@ -64,7 +66,8 @@ def write_event(
         note=note,
         data=kpis.event_data(order, action, data),
     )
-    kpis.record(order=order, event=event, before_state=from_state)
+    if count:
+        kpis.record(order=order, event=event, before_state=from_state)
     notify_event_listeners(order=order, event=event)
     return event
 
