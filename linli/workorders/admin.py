@@ -40,6 +40,12 @@ class CategoryAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent"]
     readonly_fields = ["locally_edited", "data_version"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A category's place in the tree is fixed once it exists: its code carries its
+        # class, and orders and KPI counters are kept under it. Retire it and add a new one.
+        fixed = ["kind", "level", "code", "parent"] if obj is not None else []
+        return [*self.readonly_fields, *fixed]
+
     def save_model(
         self, request: HttpRequest, obj: Category, form: ModelForm, change: bool
     ) -> None:

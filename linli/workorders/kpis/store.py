@@ -8,6 +8,7 @@ are written in key order, so two transactions never wait for each other in a cyc
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -26,8 +27,11 @@ from linli.workorders.models.kpis import (
     OrderFacts,
 )
 
-# category id → (major class id, minor class id), for the process; reloaded on a miss.
+# category id → (major class id, minor class id), for the process: reloaded on a miss, when
+# this process changes categories, and at most CLASSES_TTL seconds after another one did.
 _classes: dict[int, tuple[int, int]] = {}
+_classes_loaded_at = 0.0
+CLASSES_TTL = 60.0
 KEY_COLUMNS = ("scope", "scope_id", "grain", "bucket", "major", "source")
 _STATE_FIELDS = (
     "state",
@@ -60,9 +64,12 @@ def category_classes() -> dict[int, tuple[int, int]]:
 
 
 def classes_of(category_id: int) -> tuple[int, int]:
-    if category_id not in _classes:
+    global _classes_loaded_at
+    now = time.monotonic()
+    if category_id not in _classes or now - _classes_loaded_at > CLASSES_TTL:
         _classes.clear()
         _classes.update(category_classes())
+        _classes_loaded_at = now
     return _classes[category_id]
 
 

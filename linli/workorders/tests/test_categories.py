@@ -133,3 +133,40 @@ def test_every_leaf_of_the_shipped_tree_can_take_orders(shipped):
     for leaf in Category.objects.leaves():
         assert leaf.deadline_amount > 0 and leaf.name
         assert leaf.urgent_deadline_amount > 0
+
+
+def test_the_admin_cannot_move_an_existing_category_to_another_class(shipped, client):
+    """Its code carries its class and its orders are counted under it: a category's place
+    in the tree is fixed once it exists."""
+    from linli.accounts.models import User
+
+    load_categories(data=shipped)
+    category = Category.objects.get(kind="component", code="0110")
+    admin = User.objects.create_superuser(phone="18900000001", password="pw-x-12345", name="管理员")
+    client.force_login(admin)
+    url = f"/admin/workorders/category/{category.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="parent"' not in page.content.decode()
+    assert 'name="code"' not in page.content.decode()
+    new_page = client.get("/admin/workorders/category/add/")
+    assert 'name="parent"' in new_page.content.decode()
+
+
+def test_each_process_rereads_the_category_classes_within_a_minute(shipped, monkeypatch):
+    """A category moved by another process (the data file loaded elsewhere) is counted
+    under its new class at most CLASSES_TTL seconds later."""
+    from linli.workorders.kpis import store
+
+    load_categories(data=shipped)
+    store.forget_categories()
+    category = Category.objects.get(kind="component", code="0110")
+    other = Category.objects.get(kind="component", code="02")
+    clock = [1000.0]
+    monkeypatch.setattr(store.time, "monotonic", lambda: clock[0])
+    first = store.classes_of(category.pk)
+    Category.objects.filter(pk=category.pk).update(parent=other)  # as another process would
+    clock[0] += store.CLASSES_TTL / 2
+    assert store.classes_of(category.pk) == first
+    clock[0] += store.CLASSES_TTL
+    assert store.classes_of(category.pk) == (other.pk, category.pk)
