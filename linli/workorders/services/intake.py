@@ -174,7 +174,8 @@ def _clean(
     return description, requester_name, phone, token, address
 
 
-def _existing(reporter: User | None, token: str | None) -> WorkOrder | None:
+def order_for_token(reporter: User | None, token: str | None) -> WorkOrder | None:
+    """The order `reporter` already made with this client token, if any."""
     if reporter is None or token is None:
         return None
     # The token's unique index is partial (non-empty tokens); SQLite uses it only when the
@@ -244,7 +245,7 @@ def create_order(
     except IntegrityError:
         # The token was used before (a retry, or a concurrent one committed first): the
         # order it made is the answer.
-        if (existing := _existing(reporter, token)) is not None:
+        if (existing := order_for_token(reporter, token)) is not None:
             return existing
         raise
 

@@ -25,7 +25,7 @@ from linli.api.v1.routes.auth import person
 from linli.api.v1.routes.common import Cursor, Limit, PathId
 from linli.api.v1.schemas import MAX_ID, OrderIn, OrderOut, OrderPage, RecommendationOut
 from linli.territory.models import Region
-from linli.workorders.models import Action, Category, OrderState, Source, WorkOrder
+from linli.workorders.models import Action, Category, OrderState, Source
 from linli.workorders.permissions import (
     get_order_for,
     is_grid_staff,
@@ -37,6 +37,7 @@ from linli.workorders.queues import overdue_q
 from linli.workorders.recommend import recommend_responders, recommend_units
 from linli.workorders.services import create_order
 from linli.workorders.services.desk import report_on_patrol
+from linli.workorders.services.intake import order_for_token
 from linli.workorders.workflow import TRANSITIONS
 
 router = Router(tags=["orders"], auth=PERSON)
@@ -73,7 +74,7 @@ def order_create(request: HttpRequest) -> tuple[int, dict[str, Any]]:
             "category", _("Category: there is no category %(id)s.") % {"id": data.category}
         )
     token = data.client_token or None
-    if token and (done := WorkOrder.objects.filter(reporter=user, client_token=token).first()):
+    if done := order_for_token(user, token):
         return 200, detail(request, user, done.pk)
     if data.source == "patrol":
         if not is_grid_staff(user):
