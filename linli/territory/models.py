@@ -11,16 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.lib.idcard import validate_id_number
 from linli.lib.phone import validate_mobile
+from linli.territory.lookups import Subtree
+
+models.CharField.register_lookup(Subtree)
 
 
 def subtree_q(paths: Iterable[str], *lookups: str) -> Q:
     """Rows whose region path, reached through any of `lookups` (e.g. "grid__path"), lies in
     the subtree of any of `paths`. No paths → no rows. The one place that knows how a
-    subtree is matched, for every queryset scoped by role × region."""
+    subtree is matched, for every queryset scoped by role × region: a prefix match that
+    uses the path's index on each database (see linli.territory.lookups)."""
     q = Q(pk__in=[])
     for path in paths:
         for lookup in lookups:
-            q |= Q(**{f"{lookup}__startswith": path})
+            q |= Q(**{f"{lookup}__subtree": path})
     return q
 
 

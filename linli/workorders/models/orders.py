@@ -263,6 +263,19 @@ class WorkOrder(models.Model):
             models.Index(fields=["state", "deadline_at"], name="workorder_state_deadline"),
             models.Index(fields=["assignee", "state"], name="workorder_assignee_state"),
             models.Index(fields=["category", "state"], name="workorder_category_state"),
+            # The grid worker's queue and the desk, per region (see workorders.queues): the
+            # open states of a subtree, and a subtree's newest orders. varchar_pattern_ops
+            # lets PostgreSQL match the path prefix (LIKE) in them; SQLite ignores opclasses.
+            models.Index(
+                fields=["state", "region_path"],
+                name="workorder_state_region",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["region_path", "created_at"],
+                name="workorder_region_created",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
