@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 from typing import Any
 
 from django.db.backends.sqlite3 import base
+
+# Rows ANALYZE reads per index when PRAGMA optimize runs it (SQLite suggests 100-1000):
+# approximate statistics, enough to choose between indexes, in a few milliseconds.
+ANALYSIS_LIMIT = 400
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -62,7 +67,24 @@ class DatabaseWrapper(base.DatabaseWrapper):
         finally:
             self._release_writer()
 
+    def _optimize(self) -> None:
+        """SQLite's advice for short-lived connections (one per request here): `PRAGMA
+        optimize` as each closes. Usually a no-op, it ANALYZEs the tables this connection's
+        queries used that lack statistics or have grown a lot since (a new file has none,
+        and then the planner picks poor indexes: docs/deploy.md), reading at most
+        ANALYSIS_LIMIT rows per index. If another connection is writing it gives up at
+        once; the next connection to close tries again."""
+        if self.connection is None:
+            return
+        try:
+            self.connection.execute("PRAGMA busy_timeout = 0")
+            self.connection.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+            self.connection.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass  # busy, read-only or broken: closing matters more
+
     def _close(self) -> Any:
+        self._optimize()
         try:
             return super()._close()  # type: ignore[misc]
         finally:
