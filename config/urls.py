@@ -2,14 +2,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from linli.accounts.views import home
+from linli.accounts.views import home, switch_language
 from linli.api.api import api
 
 urlpatterns = [
     path("", home, name="home"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("accounts/", include("linli.accounts.urls")),
     path("territory/", include("linli.territory.urls")),
     path("orders/", include("linli.workorders.urls")),

@@ -23,12 +23,24 @@ class RoleInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["phone"]
-    list_display = ["phone", "name", "is_active", "is_staff"]
-    search_fields = ["phone", "name"]
-    list_filter = ["is_active", "is_staff", "roles__role"]
+    list_display = ["phone", "name", "email", "language", "is_active", "is_staff"]
+    search_fields = ["phone", "name", "email"]
+    list_filter = ["is_active", "is_staff", "language", "roles__role"]
     inlines = [RoleInline]
     fieldsets = (
         (None, {"fields": ("phone", "name", "password")}),
+        (
+            _("Notifications"),
+            {
+                "fields": (
+                    "email",
+                    "language",
+                    "notify_by_sms",
+                    "notify_by_wechat",
+                    "notify_by_email",
+                )
+            },
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
     )
     add_fieldsets = (

@@ -177,6 +177,30 @@ def update_profile(*, user: User, name: str, email: str, language: str) -> list[
 
 
 @transaction.atomic
+def set_own_language(*, user: User, language: str) -> bool:
+    """Keep the language the person chose with the header's switch (or 我的设置), which words
+    their pages when no cookie says otherwise and their notifications. Returns False when it
+    was already theirs."""
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    before = fresh.language
+    if language == before:
+        return False
+    fresh.language = language
+    # Only the language is checked: an old, odd value elsewhere on the row must not stop it.
+    fresh.clean_fields(exclude=[f.name for f in User._meta.concrete_fields if f.name != "language"])
+    fresh.save(update_fields=["language"])
+    user.language = language
+    record_audit(
+        actor=user,
+        action="account.profile_changed",
+        target=user,
+        summary="changed own language",
+        data={"language": [before, language]},
+    )
+    return True
+
+
+@transaction.atomic
 def set_notification_channels(*, user: User, channels: Collection[str]) -> list[str]:
     """Keep which outside channels (sms, wechat, email) the person wants notifications on;
     the ones not named are turned off. Returns the channels whose choice changed."""

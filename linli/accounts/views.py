@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from linli.accounts import services
 from linli.accounts.forms import CodeLoginForm, PasswordLoginForm, SendCodeForm
 from linli.accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from linli.accounts.middleware import SUPPORTED
 from linli.accounts.models import DemoLogin, SensitiveAccessLog
 from linli.accounts.navigation import home_url_for, user_roles
 
@@ -123,3 +125,14 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         entries = entries.filter(viewer__phone=q) | entries.filter(viewer__name=q)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/access_log.html", {"page": page, "viewer": q})
+
+
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The header's English/中文 switch: Django's set_language (the cookie, then back to
+    `next`), and for a logged-in person also their saved language, so their notifications and
+    我的设置 follow the switch."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in SUPPORTED:
+        services.set_own_language(user=request.user, language=language)  # type: ignore[arg-type]
+    return response
