@@ -178,9 +178,9 @@ def update_profile(*, user: User, name: str, email: str, language: str) -> list[
 
 @transaction.atomic
 def set_own_language(*, user: User, language: str) -> bool:
-    """Keep the language the person chose with the header's switch (or 我的设置), which words
-    their pages when no cookie says otherwise and their notifications. Returns False when it
-    was already theirs."""
+    """Keep the language the person chose with the header's switch: it words their pages when
+    no cookie says otherwise, and their notifications. Returns False when it was already
+    theirs; an unknown language raises ValidationError."""
     fresh = User.objects.select_for_update().get(pk=user.pk)
     before = fresh.language
     if language == before:

@@ -165,3 +165,12 @@ def test_an_account_without_a_password_cannot_change_one_and_is_not_counted():
         services.change_password(user=user, current="", new=NEW_PASSWORD)
     user.refresh_from_db()
     assert user.failed_logins == 0
+
+
+def test_set_own_language_refuses_an_unknown_language():
+    user = UserFactory(language="zh-hans")
+    with pytest.raises(ValidationError):
+        services.set_own_language(user=user, language="fr")
+    user.refresh_from_db()
+    assert user.language == "zh-hans"
+    assert not AuditEntry.objects.exists()
