@@ -111,7 +111,7 @@ hypothesis_settings.load_profile("ci" if IN_CI else "dev")
 def _fresh_category_classes():  # type: ignore[no-untyped-def]
     """The KPI store keeps each process's category → major class map; rolled-back tests reuse
     category ids for other trees, so every test starts without it."""
-    from linli.workorders.kpis.store import forget_categories
+    from linli.workorders.classes import forget_categories
 
     forget_categories()
     yield

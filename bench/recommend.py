@@ -57,7 +57,10 @@ def _setup(args: argparse.Namespace) -> tuple[str, Any]:
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
     cleanup = None
-    if args.pg:
+    if args.pg_keep:
+        os.environ["DATABASE_URL"] = args.pg_url.rsplit("/", 1)[0] + "/" + args.pg_keep
+        where = f"postgresql {args.pg_keep} (kept)"
+    elif args.pg:
         import psycopg
 
         name = f"linli_bench_recommend_{uuid.uuid4().hex[:8]}"
@@ -324,6 +327,9 @@ def main() -> None:
     parser.add_argument("--db", help="SQLite file to build in (default: a temporary one)")
     parser.add_argument("--pg", action="store_true", help="build in a temporary PostgreSQL DB")
     parser.add_argument("--pg-url", default="postgres://linli:linli@127.0.0.1:5432/linli")
+    parser.add_argument(
+        "--pg-keep", metavar="NAME", help="build in (or reuse) an existing PostgreSQL database"
+    )
     parser.add_argument("--responders", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=300_000, help="orders held (for load)")
     parser.add_argument("--queries", type=int, default=1000, help="orders to recommend for")

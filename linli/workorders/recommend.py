@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import Organization, ResponderKind, Role, RoleAssignment, User
 from linli.territory.models import Region
+from linli.workorders.classes import classes_of
 from linli.workorders.models import Category, ResponderProfile, WorkOrder
 from linli.workorders.models.responders import CELLS_PER_DEGREE
 from linli.workorders.permissions import (
@@ -235,11 +236,9 @@ def _unplaced(order: WorkOrder) -> list[_Candidate]:
 
 
 def _skill_match(category: Category) -> Q:
-    """Skills (rows of the profile–category table) in the category or a class above it."""
-    match = Q(category_id=category.pk) | Q(category__children__children=category.pk)
-    if category.parent_id is not None:
-        match |= Q(category_id=category.parent_id)
-    return match
+    """Skills (rows of the profile–category table) in the category or a class above it.
+    The classes come from the process's category map: no join up the tree per candidate."""
+    return Q(category_id__in=sorted({category.pk, *classes_of(category.pk)}))
 
 
 def _skilled(order: WorkOrder, profile_ids: list[int]) -> set[int]:

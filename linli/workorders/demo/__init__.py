@@ -20,6 +20,7 @@ from django.utils import timezone
 from linli.territory.demo import Scale
 from linli.territory.demo.names import person_name
 from linli.territory.models import Region
+from linli.workorders.classes import category_classes
 from linli.workorders.deadlines import WorkCalendar
 from linli.workorders.demo import bulk
 from linli.workorders.demo.cast import Cast, Grid
@@ -202,7 +203,7 @@ def _write(lives: list[Life]) -> int:
     order_id, event_id = bulk.next_id(WorkOrder), bulk.next_id(OrderEvent)
     events: list[tuple[Any, ...]] = []
     facts: list[tuple[Any, ...]] = []
-    classes = store.category_classes()
+    classes = category_classes()
     for n, life in enumerate(lives):
         o = life.order
         o.pk = order_id + n

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from linli.territory.models import Region
+from linli.workorders.classes import category_classes
 from linli.workorders.deadlines import WorkCalendar
 from linli.workorders.demo import DAYS, _categories, _new_life
 from linli.workorders.demo.cast import Cast
@@ -55,7 +56,7 @@ def _templates(city: Region, count: int, rng: random.Random, now: datetime) -> l
     cast = Cast.load(city)
     categories = _categories()
     calendar = WorkCalendar.load()
-    classes = store.category_classes()
+    classes = category_classes()
     rows = []
     start = now.timestamp() - DAYS * 86400
     for n in range(count):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from linli.workorders.classes import category_classes
 from linli.workorders.kpis import formulas, layout, store
 from linli.workorders.kpis.formulas import Step
 from linli.workorders.models import OrderEvent, WorkOrder
@@ -45,7 +46,7 @@ def _clear(*models: Any) -> None:
 
 def rebuild_facts(*, log: Callable[[str], None] = lambda _: None) -> int:
     """Replay every order's events into its facts row. Returns the number of orders."""
-    classes = store.category_classes()
+    classes = category_classes()
     _clear(OrderFacts)
     last, done = 0, 0
     while True:

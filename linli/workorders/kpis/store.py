@@ -8,7 +8,6 @@ are written in key order, so two transactions never wait for each other in a cyc
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -17,9 +16,10 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from linli.workorders.classes import classes_of
 from linli.workorders.kpis import formulas, layout
 from linli.workorders.kpis.formulas import Facts, Flag, Step, Vector
-from linli.workorders.models import Category, OrderEvent, WorkOrder
+from linli.workorders.models import OrderEvent, WorkOrder
 from linli.workorders.models.kpis import (
     COUNTER_FIELDS,
     KpiCategoryCounter,
@@ -27,11 +27,6 @@ from linli.workorders.models.kpis import (
     OrderFacts,
 )
 
-# category id → (major class id, minor class id), for the process: reloaded on a miss, when
-# this process changes categories, and at most CLASSES_TTL seconds after another one did.
-_classes: dict[int, tuple[int, int]] = {}
-_classes_loaded_at = 0.0
-CLASSES_TTL = 60.0
 KEY_COLUMNS = ("scope", "scope_id", "grain", "bucket", "major", "source")
 _STATE_FIELDS = (
     "state",
@@ -46,35 +41,6 @@ _STATE_FIELDS = (
     "unit_id",
     "person_id",
 )
-
-
-def category_classes() -> dict[int, tuple[int, int]]:
-    """Every category's major class (level 1) and minor class (level 2; a minor class is its
-    own, a major class used directly counts as its own minor)."""
-    rows = {c["pk"]: c for c in Category.objects.values("pk", "parent_id", "level")}
-    found: dict[int, tuple[int, int]] = {}
-    for pk in rows:
-        chain = [pk]
-        while rows[chain[-1]]["parent_id"] is not None:
-            chain.append(rows[chain[-1]]["parent_id"])
-        major = chain[-1]
-        minor = chain[-2] if len(chain) >= 2 else major
-        found[pk] = (major, minor)
-    return found
-
-
-def classes_of(category_id: int) -> tuple[int, int]:
-    global _classes_loaded_at
-    now = time.monotonic()
-    if category_id not in _classes or now - _classes_loaded_at > CLASSES_TTL:
-        _classes.clear()
-        _classes.update(category_classes())
-        _classes_loaded_at = now
-    return _classes[category_id]
-
-
-def forget_categories() -> None:
-    _classes.clear()
 
 
 def place_of(

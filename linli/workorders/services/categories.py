@@ -19,7 +19,7 @@ from django.db import transaction
 
 from linli.accounts.models import ResponderKind, User
 from linli.accounts.services import record_audit
-from linli.workorders.kpis.store import forget_categories
+from linli.workorders.classes import forget_categories
 from linli.workorders.models import Category, DeadlineUnit
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "categories" / "categories.json"

@@ -156,7 +156,7 @@ def test_the_admin_cannot_move_an_existing_category_to_another_class(shipped, cl
 def test_each_process_rereads_the_category_classes_within_a_minute(shipped, monkeypatch):
     """A category moved by another process (the data file loaded elsewhere) is counted
     under its new class at most CLASSES_TTL seconds later."""
-    from linli.workorders.kpis import store
+    from linli.workorders import classes as store
 
     load_categories(data=shipped)
     store.forget_categories()
