@@ -1,6 +1,9 @@
-"""The benchmark's URLs: every production route, plus /bench/insert/, the baseline — a bare
-Django view inserting one row, through the same middleware as every other request."""
+"""The benchmark's URLs: every production route, plus the baselines — /bench/insert/, a bare
+Django view inserting one row through the same middleware as every other request, and
+/bench/insert-signed-in/, the same for a signed-in person's CSRF-checked form post (the
+floor of any submission: session, user and CSRF token, then one row)."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -34,4 +37,19 @@ def insert_one(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", status=201, content_type="text/plain")
 
 
-urlpatterns = [path("bench/insert/", insert_one), *production]
+@require_POST
+@login_required
+def insert_signed_in(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (at, note) VALUES (%s, %s)",  # noqa: S608
+            [timezone.now(), f"{request.user.pk}: {request.POST.get('description', '')}"],
+        )
+    return HttpResponse("ok", status=201, content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/insert/", insert_one),
+    path("bench/insert-signed-in/", insert_signed_in),
+    *production,
+]

@@ -12,6 +12,8 @@ one bench-only route (bench/_site.py). wrk, on loopback, alternates two loads, `
 at each connection count:
 
 - bare: POST /bench/insert/, a Django view inserting one row (no login, no form);
+- signed_in: POST /bench/insert-signed-in/ as the same residents (session, user, CSRF
+  check), inserting one row: the floor under any signed-in form post;
 - submit: POST /orders/new/ as logged-in residents (session cookie, CSRF token), a category,
   a description and a point inside a grid, each with its own client token — the form, the
   grid lookup, numbering, the order, its events and KPI counters, the inbox rows of the grid's
@@ -41,6 +43,7 @@ import _server
 
 SUBMIT = "/orders/new/"
 BARE = "/bench/insert/"
+SIGNED_IN = "/bench/insert-signed-in/"
 PG_NAME = "linli_bench_intake"
 
 LUA = r"""
@@ -244,6 +247,8 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         f"{fixture['submit_queries']} queries per submission")  # fmt: skip
     submit = _script(workdir, "submit", SUBMIT, fixture["bodies"], fixture["sessions"])
     bare = _script(workdir, "bare", BARE, ["note=" + "x" * 40], [])
+    signed_in = _script(workdir, "signed_in", SIGNED_IN, fixture["bodies"], fixture["sessions"])
+    loads = (("bare", bare), ("signed_in", signed_in), ("submit", submit))
     result: dict[str, Any] = {
         "fixture": {k: fixture[k] for k in ("residents", "grids", "categories")},
         "submit_queries": fixture["submit_queries"],
@@ -254,11 +259,11 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         log(f"[{kind}] {server}")
         runs: dict[str, dict[str, list[dict[str, Any]]]] = {}
         with _server.running(server, env) as base:
-            for script in (bare, submit):  # warm up every worker (grid index, connections)
+            for _, script in loads:  # warm up every worker (grid index, connections)
                 _server.wrk(base + "/", script, connections=16, seconds=2, args=["warm"])
             for n in range(args.runs):
                 for conns in args.connections:
-                    for name, script in (("bare", bare), ("submit", submit)):
+                    for name, script in loads:
                         load = _server.loadavg()
                         before = _counts(db) if name == "submit" else None
                         tag = f"{server}-{n}-{conns}-{uuid.uuid4().hex[:6]}"
@@ -315,6 +320,10 @@ def _medians(runs: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, Any]
         entry["ratio_submit_to_bare"] = round(
             submitted["rps_median"] / entry["bare"]["rps_median"], 2
         )
+        if "signed_in" in entry:
+            entry["ratio_signed_in_to_bare"] = round(
+                entry["signed_in"]["rps_median"] / entry["bare"]["rps_median"], 2
+            )
         entry["orders_created_match_302s"] = created_ok
         entry["target_met"] = (
             entry["ratio_submit_to_bare"] >= 0.5

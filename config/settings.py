@@ -112,6 +112,10 @@ else:
             # (linli/lib/sqlite/base.py: SQLite's own busy handler sleeps up to 100 ms).
             "ENGINE": "linli.lib.sqlite",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Opening a connection (Django's SQL functions, the pragmas) costs ~1 ms, as much
+            # as a whole small request: each server thread keeps its own for ten minutes.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets the web server and the task worker read while the other writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -120,6 +120,21 @@ def test_in_memory_databases_take_no_lock(tmp_path: Path) -> None:
         db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
         db.commit()
         db.set_autocommit(True)
+        assert db._writer_fd is None and not Path(":memory:-writer").exists()
+    finally:
+        db.close()
+
+
+def test_a_writer_keeps_no_lock_file_open_between_transactions(db_file: Path) -> None:
+    """Persistent connections (CONN_MAX_AGE) and runserver's per-request threads drop
+    connections without closing them: nothing may stay open or locked in between."""
+    db = _wrapper(DatabaseWrapper, db_file)
+    try:
+        db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        assert db._writer_fd is not None
+        db.commit()
+        db.set_autocommit(True)
         assert db._writer_fd is None
+        assert isinstance(_write(DatabaseWrapper, db_file, "c"), float)
     finally:
         db.close()
