@@ -86,3 +86,10 @@ def test_codes_cannot_be_requested_twice_in_a_minute(
         r = client.post(reverse("accounts:send_code"), {"phone": user.phone})
     assert len(_sms_outbox) == 1
     assert "请稍候一分钟" in r.content.decode()
+
+
+@pytest.mark.parametrize("mode", ["password", "code"])
+def test_login_labels_carry_no_ascii_colon(client, mode):
+    page = client.get(reverse("accounts:login"), {"mode": mode}).content.decode()
+    assert ">手机号</label>" in page
+    assert "手机号:" not in page

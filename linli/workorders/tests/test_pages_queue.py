@@ -243,3 +243,17 @@ def test_patrol_report_names_the_bad_fields(worker: Any, cast: Cast) -> None:
     form = response.context["form"]
     assert {"category", "description", "lng"} <= set(form.errors)
     assert WorkOrder.objects.count() == 0
+
+
+def test_rework_and_on_the_spot_forms_use_the_chinese_photo_picker(
+    worker: Any, cast: Cast, make_order: Any
+) -> None:
+    order = handled(cast, make_order)
+    html = worker.get(QUEUE, {"tab": "to_check"}).content.decode()
+    assert f'id="rework-photos-{order.pk}"' in html
+    assert f'<label for="rework-photos-{order.pk}" class="btn secondary photo-pick">' in html
+    assert "拍照或选择照片" in html
+    fresh = make_order()
+    html = worker.get(QUEUE).content.decode()
+    spot = html[html.index(f'id="spot-photos-{fresh.pk}"') - 200 :]
+    assert 'capture="environment" required multiple data-photos data-max="6"' in spot

@@ -63,6 +63,7 @@ def worker(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "orders": with_actions(request.user, list(page.object_list)),
         "here": request.get_full_path(),
+        "max_photos": MAX_PHOTOS_PER_SUBMISSION,  # the photo pickers of rework and on-the-spot
     }
     return render(request, "workorders/worker/queue.html", context)
 
