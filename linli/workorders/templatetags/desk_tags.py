@@ -77,7 +77,10 @@ def _span(seconds: float) -> str:
 
 @register.filter
 def deadline_text(order: WorkOrder, now: datetime | None = None) -> str:
-    """“2 h left”, “3 days late”, or nothing when no deadline runs."""
+    """“2 h left”, “3 days late”, “clock paused” for a parked order (its clock stops and
+    resuming gives a fresh deadline), or nothing when no deadline runs."""
+    if order.state == S.PARKED:
+        return _("Clock paused")
     if order.deadline_at is None or not order.is_open or order.state == S.HANDLED:
         return ""
     left = (order.deadline_at - (now or timezone.now())).total_seconds()

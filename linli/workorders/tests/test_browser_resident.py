@@ -105,7 +105,7 @@ def test_a_resident_reports_with_a_photo_and_a_map_tap_then_rates_it(
     rating.get_by_text("满意", exact=True).click()
     rating.get_by_label("评价内容").fill("修得很快，谢谢")
     rating.get_by_role("button", name="评价").click()
-    expect(page.get_by_text("已完成：评价。")).to_be_visible()
+    expect(page.get_by_text("感谢您的评价！")).to_be_visible()
     expect(page.locator(".order-head").get_by_text("已评价")).to_be_visible()
     order.refresh_from_db()
     assert (order.state, order.resolved, order.satisfaction) == (
@@ -114,3 +114,28 @@ def test_a_resident_reports_with_a_photo_and_a_map_tap_then_rates_it(
         "satisfied",
     )
     assert order.rating_comment == "修得很快，谢谢"
+
+
+def test_the_send_bar_stays_above_the_map_on_a_phone(page: Page, live_server, cast):  # type: ignore[no-untyped-def]
+    page.set_viewport_size(PHONE)
+    only_local(page, live_server.url)
+    log_in(page, live_server.url, cast.resident.phone)
+    page.goto(f"{live_server.url}/orders/new/")
+    page.wait_for_load_state()
+    the_map = page.get_by_role("region", name="地图")
+    expect(the_map).to_have_attribute("data-features", re.compile(r"[1-9]"))
+    # Scroll the map's zoom buttons (Leaflet gives them z-index 1000) half under the sticky bar.
+    zoom = page.locator(".leaflet-control-zoom")
+    bar = page.locator(".submit-bar")
+    zoom_bottom = zoom.evaluate("el => el.getBoundingClientRect().bottom + window.scrollY")
+    bar_box = bar.bounding_box()
+    assert bar_box is not None
+    page.evaluate(f"window.scrollTo(0, {zoom_bottom} - {bar_box['y']} - 20)")
+    box, bar_box = zoom.bounding_box(), bar.bounding_box()
+    assert box is not None and bar_box is not None
+    x, y = box["x"] + box["width"] / 2, bar_box["y"] + 10
+    assert box["y"] < y < box["y"] + box["height"]  # a point both cover
+    on_top = page.evaluate(
+        "([x, y]) => !!document.elementFromPoint(x, y).closest('.submit-bar')", [x, y]
+    )
+    assert on_top, "the map's zoom buttons draw over the 提交 bar"

@@ -74,7 +74,7 @@ def test_grid_worker_files_dispatches_from_recommendations_then_checks_and_close
     card = page.get_by_role("article", name="占道堆物")
     expect(card.get_by_text("楼道口堆满杂物")).to_be_visible()
     card.get_by_role("button", name="立案", exact=True).click()
-    expect(page.get_by_text("已完成：立案。")).to_be_visible()
+    expect(page.get_by_text(f"工单 {order.number} 已立案。")).to_be_visible()
 
     tabs.get_by_role("link", name="待派单").click()
     page.get_by_role("article", name="占道堆物").get_by_role(
@@ -92,12 +92,12 @@ def test_grid_worker_files_dispatches_from_recommendations_then_checks_and_close
     switch_to(page, live_server.url, cast.volunteer.phone)
     page.goto(f"{live_server.url}/orders/{order.pk}/")
     page.get_by_role("button", name="接单").click()
-    expect(page.get_by_text("已完成：接单。")).to_be_visible()
+    expect(page.get_by_text("已接单，办完后请处置反馈。")).to_be_visible()
     handle = page.locator("#act-handle")
     handle.get_by_label("处置情况").fill("已联系物业清走杂物，通道恢复畅通")
     handle.locator("input[type=file]").set_input_files(photo)
     handle.get_by_role("button", name="处置反馈").click()
-    expect(page.get_by_text("已完成：处置反馈。")).to_be_visible()
+    expect(page.get_by_text("处置结果已提交，等待核查。")).to_be_visible()
 
     # Back to the grid worker: the result waits for the check, with its photo.
     switch_to(page, live_server.url, cast.grid_worker.phone)
@@ -106,7 +106,7 @@ def test_grid_worker_files_dispatches_from_recommendations_then_checks_and_close
     expect(card.get_by_text("已联系物业清走杂物，通道恢复畅通")).to_be_visible()
     expect(card.get_by_role("img", name="结果照片")).to_be_visible()
     card.get_by_role("button", name="核查通过，结案").click()
-    expect(page.get_by_text("已完成：核查结案。")).to_be_visible()
+    expect(page.get_by_text(f"工单 {order.number} 已核查结案。")).to_be_visible()
     order.refresh_from_db()
     assert order.state == OrderState.CLOSED
     assert order.assignee == cast.volunteer and order.deadline_at is not None
@@ -127,7 +127,7 @@ def test_a_returned_order_is_dispatched_again_to_a_unit(
     back.locator("summary").click()
     back.get_by_label("原因").fill("需要清运车辆，志愿者无法处理")
     back.get_by_role("button", name="退单").click()
-    expect(page.get_by_text("已完成：退单。")).to_be_visible()
+    expect(page.get_by_text("退单申请已提交，等待审批。")).to_be_visible()
 
     switch_to(page, live_server.url, cast.grid_worker.phone)
     page.get_by_role("navigation", name="工单分类").get_by_role("link", name="待派单").click()
@@ -160,7 +160,27 @@ def test_a_result_that_fails_the_check_goes_back_for_rework(
     card.locator("summary", has_text="返工").click()
     card.get_by_label("返工要求").fill("楼道口仍堆有纸箱，请彻底清理")
     card.get_by_role("button", name="返工", exact=True).click()
-    expect(page.get_by_text("已完成：返工。")).to_be_visible()
+    expect(page.get_by_text("已退回返工。")).to_be_visible()
     order.refresh_from_db()
     assert order.state == OrderState.DISPATCHED and order.rework_count == 1
     assert order.assignee == cast.volunteer
+
+
+def test_a_note_typed_before_looking_someone_up_is_kept(
+    page: Page, live_server, cast: Cast, order: WorkOrder
+) -> None:  # type: ignore[no-untyped-def]
+    file_order(order=order, by=cast.grid_worker)
+    page.set_viewport_size(PHONE)
+    only_local(page, live_server.url)
+    log_in(page, live_server.url, cast.grid_worker.phone)
+    page.goto(f"{live_server.url}/orders/{order.pk}/dispatch/")
+    page.get_by_label("给承办人的说明").fill("请先电话联系居民")
+    page.get_by_role("searchbox", name="人员或单位名称").fill("张工")
+    page.get_by_role("button", name="查找").click()
+    found = page.get_by_role("region", name="查找其他人员或单位")
+    expect(found.get_by_role("button", name="派单给市政张工")).to_be_visible()
+    expect(page.get_by_label("给承办人的说明")).to_have_value("请先电话联系居民")
+    found.get_by_role("button", name="派单给市政张工").click()
+    expect(page.get_by_text(f"工单 {order.number} 已派给市政张工。")).to_be_visible()
+    order.refresh_from_db()
+    assert order.events.get(action="dispatch").note == "请先电话联系居民"

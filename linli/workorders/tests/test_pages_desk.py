@@ -234,3 +234,17 @@ def test_the_desk_shows_open_orders_unless_asked_for_all(
     assert numbers(desk.get(DESK)) == {open_one.number}
     assert numbers(desk.get(DESK, {"state": "all"})) == {open_one.number, declined.number}
     assert numbers(desk.get(DESK, {"state": "declined"})) == {declined.number}
+
+
+def test_a_parked_order_reads_clock_paused_not_late(desk: Any, cast: Cast, make_order: Any) -> None:
+    from linli.workorders.services import approve_park
+
+    order = accepted(cast, make_order)
+    park_order(order=order, by=cast.volunteer, note="需要冬季过后施工")
+    approve_park(order=order, by=cast.dispatcher)
+    WorkOrder.objects.filter(pk=order.pk).update(deadline_at=timezone.now() - timedelta(days=3))
+    html = desk.get(DESK).content.decode()
+    row = html[html.index(order.number) :]
+    row = row[: row.index("</tr>")]
+    assert "暂停计时" in row
+    assert "已超期" not in row

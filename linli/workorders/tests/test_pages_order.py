@@ -93,7 +93,7 @@ def test_a_plain_post_acts_and_redirects_with_a_message(client, cast, make_order
     client.force_login(cast.grid_worker)
     response = client.post(act(order, "file"), follow=True)
     assert response.redirect_chain == [(detail(order), 302)]
-    assert "已完成：立案。" in response.content.decode()
+    assert f"工单 {order.number} 已立案。" in response.content.decode()
     order.refresh_from_db()
     assert order.state == OrderState.FILED
 
@@ -105,7 +105,7 @@ def test_an_htmx_post_returns_the_page_with_the_notice_in_place(client, cast, ma
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="order-main"' in html
-    assert "已完成：立案。" in html
+    assert f"工单 {order.number} 已立案。" in html
 
 
 def test_a_missing_reason_names_the_field_and_changes_nothing(client, cast, make_order):
@@ -238,3 +238,37 @@ def test_the_order_page_stays_within_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(detail(order))
     assert "第7次催办" in response.content.decode()
+
+
+def test_every_action_says_what_happened_in_its_own_words():
+    from linli.workorders.forms import ACTIONS
+    from linli.workorders.views.orders import DONE_TEXT
+
+    assert set(ACTIONS) <= set(DONE_TEXT)
+
+
+def test_handing_in_the_result_says_it_waits_for_the_check(client, cast, make_order):
+    order = accepted(make_order, cast)
+    client.force_login(cast.volunteer)
+    response = client.post(act(order, "handle"), {"note": "已清理"}, follow=True)
+    html = response.content.decode()
+    assert "处置结果已提交，等待核查。" in html
+    assert "已完成：" not in html
+
+
+def test_the_rating_asks_its_two_questions_before_the_optional_comment(client, cast, make_order):
+    from linli.workorders.services import close_order
+
+    order = accepted(make_order, cast)
+    handle_order(order=order, by=cast.volunteer, note="已清理")
+    close_order(order=order, by=cast.grid_worker)
+    client.force_login(cast.resident)
+    html = client.get(detail(order)).content.decode()
+    rate = html[html.index('id="act-rate"') :]
+    solved, satisfied, comment = (
+        rate.index("问题解决了吗？"),
+        rate.index("您满意吗？"),
+        rate.index("评价内容"),
+    )
+    assert solved < satisfied < comment
+    assert '评价内容 <small class="muted">选填</small>' in rate

@@ -69,7 +69,7 @@ def test_accepting_from_the_list_swaps_the_card_in_place(client, cast, make_orde
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<article class="order-card')
-    assert "已完成：接单。" in html
+    assert "已接单，办完后请处置反馈。" in html
     order.refresh_from_db()
     assert (order.state, order.assignee) == (OrderState.ACCEPTED, cast.volunteer)
 
@@ -199,3 +199,20 @@ def test_the_claimable_list_stays_within_a_fixed_number_of_queries(
 def test_responders_land_on_their_tasks(client, cast):
     client.force_login(cast.volunteer)
     assert client.get("/")["Location"] == TASKS
+
+
+def test_an_accepted_card_offers_reporting_the_result_next(client, cast, make_order):
+    order = dispatched(make_order, cast)
+    client.force_login(cast.volunteer)
+    html = client.post(act(order, "accept"), {"view": "card"}, headers=HTMX).content.decode()
+    handle = reverse("workorders:detail", args=[order.pk]) + "#act-handle"
+    assert f'href="{handle}"' in html and "处置反馈" in html
+    # …and so does its card under 办理中 on the next visit.
+    assert f'href="{handle}"' in client.get(TASKS).content.decode()
+
+
+def test_cards_waiting_to_be_accepted_offer_no_report_link(client, cast, make_order):
+    order = dispatched(make_order, cast)
+    client.force_login(cast.volunteer)
+    handle = reverse("workorders:detail", args=[order.pk]) + "#act-handle"
+    assert handle not in client.get(TASKS).content.decode()

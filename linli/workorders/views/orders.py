@@ -18,8 +18,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.accounts.http import AuthenticatedHttpRequest
@@ -33,7 +35,7 @@ from linli.workorders.forms import (
     grid_label,
     photo_problems,
 )
-from linli.workorders.models import Action, OrderEvent, OrderSupport, WorkOrder
+from linli.workorders.models import Action, OrderEvent, OrderState, OrderSupport, WorkOrder
 from linli.workorders.permissions import allowed_actions, get_order_for, relations
 from linli.workorders.queries import timeline
 from linli.workorders.templatetags.order_tags import SATISFACTION_TEXT, limit_text
@@ -77,6 +79,43 @@ SERVICES: dict[str, Service] = {
         order=o, by=u, note=d["note"], photos=d["photos"]
     ),
 }
+
+
+# What a person is told once their step is taken, in plain words about what happens next.
+DONE_TEXT: dict[str, Promise] = {
+    A.FILE: gettext_lazy("Order %(number)s is filed."),
+    A.DECLINE: gettext_lazy("Order %(number)s will not be filed."),
+    A.CANCEL: gettext_lazy("Request %(number)s is cancelled."),
+    A.DISPATCH: gettext_lazy("Order %(number)s is dispatched."),
+    A.CLAIM: gettext_lazy("Order %(number)s is yours. Report the result once it is done."),
+    A.ACCEPT: gettext_lazy("Accepted. Report the result once it is done."),
+    A.RETURN: gettext_lazy("Return sent; it waits for approval."),
+    A.APPROVE_RETURN: gettext_lazy("Return approved. Dispatch the order again."),
+    A.REFUSE_RETURN: gettext_lazy("Return refused; the handler keeps the order."),
+    A.REQUEST_EXTENSION: gettext_lazy("Extension asked for; it waits for approval."),
+    A.APPROVE_EXTENSION: gettext_lazy("Extension approved; the deadline is moved."),
+    A.REFUSE_EXTENSION: gettext_lazy("Extension refused; the deadline stays."),
+    A.PARK: gettext_lazy("Parking asked for; it waits for approval."),
+    A.APPROVE_PARK: gettext_lazy("Parking approved; the clock is paused."),
+    A.REFUSE_PARK: gettext_lazy("Parking refused."),
+    A.RESUME: gettext_lazy("Handling resumed with a fresh deadline."),
+    A.HANDLE: gettext_lazy("Result sent; it waits for the check."),
+    A.CLOSE: gettext_lazy("Order %(number)s is checked and closed."),
+    A.REWORK: gettext_lazy("Sent back for rework."),
+    A.RATE: gettext_lazy("Thank you for your rating."),
+    A.REOPEN: gettext_lazy("Reopened; the order will be handled again."),
+    A.ESCALATE: gettext_lazy("Order %(number)s is escalated."),
+    A.REMIND: gettext_lazy("Reminder sent for order %(number)s."),
+    A.SUPPORT: gettext_lazy("Noted: you have this problem too."),
+    A.RESOLVE_ON_SPOT: gettext_lazy("Order %(number)s is closed as solved on the spot."),
+}
+
+
+def done_text(action: str, order: WorkOrder) -> str:
+    """The message after a step is taken; every action has its own."""
+    if action in DONE_TEXT:
+        return str(DONE_TEXT[action]) % {"number": order.number}
+    return _("Done: %(action)s.") % {"action": ACTIONS[action].label}
 
 
 def map_config(
@@ -232,7 +271,14 @@ def _answer(
 ) -> HttpResponse:
     """The reply to a taken (ok) or refused action, in the shape the request wants."""
     if request.htmx and request.POST.get("view") == "card":
-        context = {"order": order, "notice": text, "notice_ok": ok, "quick": []}
+        context = {
+            "order": order,
+            "notice": text,
+            "notice_ok": ok,
+            "quick": [],
+            # Just accepted or claimed: the next step, reporting the result, is one tap away.
+            "report_link": ok and order.state == OrderState.ACCEPTED,
+        }
         return render(request, "workorders/_order_card.html", context)
     if request.htmx:
         try:
@@ -271,8 +317,7 @@ def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse
                     photo_problems(photos) or form.errors["photos"]
                 )
         else:
-            text = _("Done: %(action)s.") % {"action": spec.label}
-            return _answer(request, done, text, ok=True)
+            return _answer(request, done, done_text(action, done), ok=True)
     context = order_context(request, order, bound=form)
     # HTMX swaps only 2xx answers; a plain POST says plainly that the input was refused.
     status = 200 if request.htmx else 400
