@@ -203,3 +203,19 @@ def test_leaders_get_the_kpi_menu_item(client, cast):
     client.force_login(cast.leader)
     page = client.get(reverse("workorders:kpis_region", args=[cast.tree["city"].code]))
     assert reverse("workorders:kpis") in page.content.decode()
+
+
+def test_the_date_pickers_show_the_period_the_page_shows(client, cast):
+    client.force_login(cast.leader)
+    page = client.get(region_url(cast.tree["city"])).content.decode()
+    assert 'name="start" value="2026-04-01"' in page
+    assert 'name="end" value="2026-04-10"' in page  # this month so far
+    page = client.get(region_url(cast.tree["city"]), MARCH).content.decode()
+    assert 'name="start" value="2026-03-01"' in page
+
+
+def test_the_month_picker_shows_the_month_the_report_shows(client, cast):
+    client.force_login(cast.leader)
+    url = reverse("workorders:kpis_report", args=[cast.tree["city"].code])
+    assert 'name="month" value="2026-03"' in client.get(url).content.decode()
+    assert 'name="month" value="2026-01"' in client.get(url, {"month": "2026-01"}).content.decode()

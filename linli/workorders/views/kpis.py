@@ -25,6 +25,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _period(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, dict[str, Any]]:
     form = PeriodForm(request.GET)
     period = form.period()
+    if not (request.GET.get("start") or request.GET.get("end")):
+        # The date pickers show the period the page shows, not an empty mm/dd/yyyy.
+        form = PeriodForm(
+            initial={"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"}
+        )
     shortcuts = [
         {"label": label, "query": f"?start={p.start}&end={p.end}"} for label, p in presets()
     ]
@@ -101,6 +106,8 @@ def report(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = access.get_kpi_region_for(request.user, code)
     form = MonthForm(request.GET)
     result = monthly_report(place, form.first_day())
+    if not request.GET.get("month"):
+        form = MonthForm(initial={"month": f"{result.month:%Y-%m}"})  # the month shown
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(workbook(result), content_type=XLSX)
         name = f"monthly-report-{place.code}-{result.month:%Y-%m}.xlsx"
