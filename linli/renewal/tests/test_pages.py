@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from linli.accounts.models import AuditEntry
@@ -141,6 +142,18 @@ def test_items_consultations_and_governance_are_recorded(staff_client, renewal_c
     assert [m.name for m in body.members.all()] == ["张建国", "李秀英"]
     page = staff_client.get(url("project")).content.decode()
     assert "日间照料中心" in page and "红色邻居临时党支部" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "section"),
+    [("item_add", "items"), ("consultation_add", "consultation"), ("governance_add", "governance")],
+)
+def test_a_refused_part_goes_back_to_its_section_with_a_message(staff_client, name, section):
+    response = staff_client.post(reverse(f"renewal:{name}", args=["SC-1"]), {})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("renewal:project", args=["SC-1"]) + f"#{section}"
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert len(messages) == 1 and "：" in messages[0]
 
 
 def test_a_bad_vote_is_refused_with_a_message(staff_client):

@@ -3,6 +3,8 @@ and the property mode each estate chooses after renovation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +21,9 @@ from linli.renewal.forms import ConsultationForm, GovernanceForm, ItemForm, Prop
 from linli.renewal.models import ProjectEstate, RenovationItem, RenovationProject
 from linli.renewal.services import content, projects
 from linli.territory.models import Estate
+
+# The forms of a project's parts: each offers the project's estates to choose from.
+PartForm = ItemForm | ConsultationForm | GovernanceForm
 
 
 def _estates(project: RenovationProject) -> QuerySet[Estate]:
@@ -48,19 +53,30 @@ def _fail(
     messages.error(request, " ".join(str(p) for p in problems))
 
 
-@login_required
-@require_POST
-def item_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+def _add_part(
+    request: AuthenticatedHttpRequest,
+    code: str,
+    form_class: type[PartForm],
+    record: Callable[..., object],
+    anchor: str,
+) -> HttpResponse:
+    """Check the part's form, record it with the service, and go back to its section."""
     project = permissions.get_project_for(request.user, code, write=True)
-    form = ItemForm(request.POST, estates=_estates(project))
+    form = form_class(request.POST, estates=_estates(project))
     if form.is_valid():
         try:
-            content.add_item(project=project, actor=request.user, **form.cleaned_data)
+            record(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _fail(request, form, exc)
     else:
         _fail(request, form)
-    return redirect(f"{project_url(code)}#items")
+    return redirect(f"{project_url(code)}#{anchor}")
+
+
+@login_required
+@require_POST
+def item_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    return _add_part(request, code, ItemForm, content.add_item, "items")
 
 
 @login_required
@@ -77,31 +93,13 @@ def item_remove(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpRe
 @login_required
 @require_POST
 def consultation_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    project = permissions.get_project_for(request.user, code, write=True)
-    form = ConsultationForm(request.POST, estates=_estates(project))
-    if form.is_valid():
-        try:
-            content.record_consultation(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _fail(request, form, exc)
-    else:
-        _fail(request, form)
-    return redirect(f"{project_url(code)}#consultation")
+    return _add_part(request, code, ConsultationForm, content.record_consultation, "consultation")
 
 
 @login_required
 @require_POST
 def governance_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    project = permissions.get_project_for(request.user, code, write=True)
-    form = GovernanceForm(request.POST, estates=_estates(project))
-    if form.is_valid():
-        try:
-            content.form_governance_body(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _fail(request, form, exc)
-    else:
-        _fail(request, form)
-    return redirect(f"{project_url(code)}#governance")
+    return _add_part(request, code, GovernanceForm, content.form_governance_body, "governance")
 
 
 @login_required
