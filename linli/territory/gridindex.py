@@ -65,6 +65,19 @@ class Resolution:
     nearest: RegionRef | None = None
     distance_m: float | None = None
 
+    def grid_label(self) -> str:
+        """The grid as people name it (朝阳社区第1网格); "" outside every grid."""
+        if self.grid is None:
+            return ""
+        community = next((r.name for r in self.chain if r.level == Region.Level.COMMUNITY), "")
+        return grid_label(community, self.grid.name)
+
+
+def grid_label(community: str, grid: str) -> str:
+    """朝阳社区第1网格: the community's name and the grid's, unless the grid's name already
+    starts with it."""
+    return grid if grid.startswith(community) else f"{community}{grid}"
+
 
 NOWHERE = Resolution(found=False)
 

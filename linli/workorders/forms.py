@@ -102,12 +102,6 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def grid_label(community: str, grid: str) -> str:
-    """朝阳社区第1网格: the community's name and the grid's, unless the grid's name already
-    starts with it."""
-    return grid if grid.startswith(community) else f"{community}{grid}"
-
-
 def place_problem(lng: float, lat: float, crs: str) -> str | None:
     """Why an order cannot be placed at the point, naming the nearest grid; None if a grid
     holds it."""
@@ -126,7 +120,7 @@ def place_problem(lng: float, lat: float, crs: str) -> str | None:
     nearest = Region.objects.filter(pk=found.nearest.id).select_related("parent").first()
     name = found.nearest.name
     if nearest is not None and nearest.parent is not None:
-        name = grid_label(nearest.parent.name, nearest.name)
+        name = gridindex.grid_label(nearest.parent.name, nearest.name)
     distance = found.distance_m or 0
     if distance >= 1000:
         far = _("%(km).1f km") % {"km": distance / 1000}

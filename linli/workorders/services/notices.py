@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import OrganizationMembership, Role, RoleAssignment, User
 from linli.accounts.notifications import notify
+from linli.territory import gridindex
 from linli.workorders.models import Action, OrderEvent, Satisfaction, WorkOrder
 
 _TITLE = _("Work order %(number)s: %(action)s")
@@ -59,6 +60,13 @@ _TO_DISPATCHER = frozenset(
         Action.CLAIM,
     }
 )
+
+
+def _place_name(order: WorkOrder) -> str:
+    """Where the order is, in words, for a message without an address: its grid as people
+    name it (from the in-memory grid index, no query), else the point."""
+    found = gridindex.resolve(order.lng, order.lat)
+    return found.grid_label() if found.found else f"{order.lng:.5f}, {order.lat:.5f}"
 
 
 def order_url(order: WorkOrder) -> str:
@@ -116,7 +124,7 @@ def announce(*, order: WorkOrder, event: OrderEvent, extra: Iterable[User] = ())
         "number": order.number,
         "action": Action(event.action).label,
         "category": order.category.name,
-        "address": order.address or f"{order.lng:.5f}, {order.lat:.5f}",
+        "address": order.address or _place_name(order),
         "note": event.note,
     }
     url = order_url(order)

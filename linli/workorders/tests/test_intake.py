@@ -158,3 +158,14 @@ def test_nearby_open_orders_of_the_same_category_are_offered_nearest_first(make_
     found = nearby_open_orders(near.category, lng, lat, radius_m=100)
     assert [n.order.pk for n in found] == [nearer.pk, near.pk]
     assert found[0].distance_m == pytest.approx(11.1, abs=0.5)
+
+
+def test_grid_workers_are_told_where_an_order_without_an_address_is_by_its_grid(make_order, cast):
+    """Not by raw coordinates: the message names the grid as people do (社区 + 网格)."""
+    from linli.accounts.models import Notification
+
+    order = make_order(address="")
+    message = Notification.objects.get(user=cast.grid_worker)
+    grid = cast.tree["grid1a"]
+    assert order.number in message.title
+    assert grid.name in message.body and f"{order.lng:.5f}" not in message.body

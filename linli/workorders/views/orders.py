@@ -27,12 +27,12 @@ from django.views.decorators.http import require_GET, require_POST
 from linli.accounts.http import AuthenticatedHttpRequest
 from linli.accounts.models import Organization, User
 from linli.lib.masking import mask_name
+from linli.territory import gridindex
 from linli.workorders import services as s
 from linli.workorders.forms import (
     ACTIONS,
     ActionForm,
     add_service_errors,
-    grid_label,
     photo_problems,
 )
 from linli.workorders.models import Action, OrderEvent, OrderState, OrderSupport, WorkOrder
@@ -231,7 +231,7 @@ def order_context(
         "steps": steps(order, request.user),
         "panel": panel,
         "open_action": bound.action if bound is not None else "",
-        "grid_name": grid_label(order.community.name, order.grid.name),
+        "grid_name": gridindex.grid_label(order.community.name, order.grid.name),
         "notice": notice,
         "map": map_config(features=features, marker={"lng": order.lng, "lat": order.lat}),
     }

@@ -27,7 +27,6 @@ from linli.workorders.forms import (
     NearbyForm,
     OrderForm,
     add_service_errors,
-    grid_label,
     photo_problems,
     place_problem,
 )
@@ -169,8 +168,7 @@ def nearby(request: AuthenticatedHttpRequest) -> HttpResponse:
             if found.grid
             else None
         )
-        community = next((r.name for r in found.chain if r.level == Region.Level.COMMUNITY), "")
-        context["grid_name"] = grid_label(community, found.grid.name) if found.grid else ""
+        context["grid_name"] = found.grid_label()
         context["outline"] = outline(grid) if grid is not None and grid.geometry else None
         if category is not None:
             near = nearby_open_orders(category, lng, lat, crs=crs)
