@@ -121,6 +121,28 @@ class RenovationProject(StageDates):
         return f"{self.code} {self.name}"
 
 
+def _project_link(related_name: str) -> models.ForeignKey[RenovationProject, RenovationProject]:
+    """The project a record belongs to; it goes with the project."""
+    return models.ForeignKey(
+        RenovationProject,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        verbose_name=_("project"),
+    )
+
+
+def _estate_link(related_name: str) -> models.ForeignKey[Estate | None, Estate | None]:
+    """The estate of the project a part concerns; empty when it concerns the whole project."""
+    return models.ForeignKey(
+        "territory.Estate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("estate"),
+    )
+
+
 class FundingSource(models.Model):
     class Kind(models.TextChoices):
         CENTRAL = "central", _("central subsidy")
@@ -129,12 +151,7 @@ class FundingSource(models.Model):
         UTILITIES = "utilities", _("utility companies")
         SOCIAL = "social", _("social capital")
 
-    project = models.ForeignKey(
-        RenovationProject,
-        on_delete=models.CASCADE,
-        related_name="funding",
-        verbose_name=_("project"),
-    )
+    project = _project_link("funding")
     kind = models.CharField(_("source"), max_length=10, choices=Kind.choices)
     amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
 
@@ -167,12 +184,7 @@ class ProjectEstate(StageDates):
     """One estate's part in a project; an estate belongs to one project at a time.
     Its floor area and households are read from the estate record, never copied."""
 
-    project = models.ForeignKey(
-        RenovationProject,
-        on_delete=models.CASCADE,
-        related_name="estates",
-        verbose_name=_("project"),
-    )
+    project = _project_link("estates")
     estate = models.OneToOneField(
         "territory.Estate",
         on_delete=models.PROTECT,
@@ -213,17 +225,8 @@ class RenovationItem(models.Model):
         IMPROVE = "improve", _("improvement (完善类)")
         UPGRADE = "upgrade", _("upgrade (提升类)")
 
-    project = models.ForeignKey(
-        RenovationProject, on_delete=models.CASCADE, related_name="items", verbose_name=_("project")
-    )
-    estate = models.ForeignKey(
-        "territory.Estate",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="renewal_items",
-        verbose_name=_("estate"),
-    )
+    project = _project_link("items")
+    estate = _estate_link("renewal_items")
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
     name = models.CharField(_("item"), max_length=60)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
@@ -256,20 +259,8 @@ class Consultation(models.Model):
         HOW = "how", _("how to renovate")
         MANAGEMENT = "management", _("how to manage afterwards")
 
-    project = models.ForeignKey(
-        RenovationProject,
-        on_delete=models.CASCADE,
-        related_name="consultations",
-        verbose_name=_("project"),
-    )
-    estate = models.ForeignKey(
-        "territory.Estate",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="renewal_consultations",
-        verbose_name=_("estate"),
-    )
+    project = _project_link("consultations")
+    estate = _estate_link("renewal_consultations")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices)
     held_on = models.DateField(_("held on"))
@@ -305,20 +296,8 @@ class GovernanceBody(models.Model):
         PARTY_BRANCH = "party_branch", _("temporary party branch")
         RESIDENTS_COUNCIL = "council", _("residents' council")
 
-    project = models.ForeignKey(
-        RenovationProject,
-        on_delete=models.CASCADE,
-        related_name="governance_bodies",
-        verbose_name=_("project"),
-    )
-    estate = models.ForeignKey(
-        "territory.Estate",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="renewal_governance_bodies",
-        verbose_name=_("estate"),
-    )
+    project = _project_link("governance_bodies")
+    estate = _estate_link("renewal_governance_bodies")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name of the body"), max_length=100)
     formed_on = models.DateField(_("formed on"))
