@@ -153,17 +153,7 @@ def advance_alley(*, alley: StreetProject, to: str, on: date, actor: User | None
     errors = validate_alley_stage(to, started, completed)
     if errors:
         raise ValidationError({"on": next(iter(errors.values()))})
-    before = alley.stage
-    alley.stage, alley.started_on, alley.completed_on = to, started, completed
-    alley.full_clean()
-    alley.save(update_fields=["stage", "started_on", "completed_on"])
-    record_audit(
-        actor=actor,
-        action="renewal.alley.stage",
-        target=alley,
-        summary=f"{alley.name}: {before} → {to} ({on.isoformat()})",
-    )
-    return alley
+    return _write_stage(alley, to, started, completed, actor, on=on)
 
 
 @transaction.atomic
@@ -179,6 +169,19 @@ def set_alley_stage(
     errors = validate_alley_stage(stage, started_on, completed_on)
     if errors:
         raise ValidationError(errors)
+    return _write_stage(alley, stage, started_on, completed_on, actor)
+
+
+def _write_stage(
+    alley: StreetProject,
+    stage: str,
+    started_on: date | None,
+    completed_on: date | None,
+    actor: User | None,
+    on: date | None = None,
+) -> StreetProject:
+    """Save the stage with its dates, already checked, and audit the move (made `on` a day,
+    or set outright)."""
     before = alley.stage
     alley.stage, alley.started_on, alley.completed_on = stage, started_on, completed_on
     alley.full_clean()
@@ -187,7 +190,7 @@ def set_alley_stage(
         actor=actor,
         action="renewal.alley.stage",
         target=alley,
-        summary=f"{alley.name}: {before} → {stage}",
+        summary=f"{alley.name}: {before} → {stage}" + (f" ({on.isoformat()})" if on else ""),
     )
     return alley
 

@@ -25,6 +25,13 @@ def _default_key(estate: Estate, kind: str) -> str:
     return slugify(f"{estate.code}-{kind}-{secrets.token_hex(3)}".replace("_", "-"))
 
 
+def _check(installed_on: date, device_count: int) -> None:
+    if installed_on > timezone.localdate():
+        raise ValidationError({"installed_on": _("The date cannot be in the future.")})
+    if device_count < 1:
+        raise ValidationError({"device_count": _("There must be at least one device.")})
+
+
 @transaction.atomic
 def register_facility(
     *,
@@ -36,10 +43,7 @@ def register_facility(
     device_count: int = 1,
     note: str = "",
 ) -> SmartFacility:
-    if installed_on > timezone.localdate():
-        raise ValidationError({"installed_on": _("The date cannot be in the future.")})
-    if device_count < 1:
-        raise ValidationError({"device_count": _("There must be at least one device.")})
+    _check(installed_on, device_count)
     key = device_key.strip() or _default_key(estate, kind)
     if SmartFacility.objects.filter(device_key=key).exists():
         raise ValidationError({"device_key": _("Another facility already uses this device key.")})
@@ -71,10 +75,7 @@ def update_facility(
     actor: User | None,
     note: str = "",
 ) -> SmartFacility:
-    if installed_on > timezone.localdate():
-        raise ValidationError({"installed_on": _("The date cannot be in the future.")})
-    if device_count < 1:
-        raise ValidationError({"device_count": _("There must be at least one device.")})
+    _check(installed_on, device_count)
     facility.installed_on, facility.device_count = installed_on, device_count
     facility.is_active, facility.note = is_active, note
     facility.full_clean()

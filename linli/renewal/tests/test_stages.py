@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from linli.accounts.models import AuditEntry
 from linli.renewal.models import Stage
-from linli.renewal.services import projects
+from linli.renewal.services import alleys, projects
 from linli.renewal.services.stages import TRANSITIONS, validate_stage_dates
 from linli.territory.tests.factories import EstateFactory
 
@@ -128,3 +128,36 @@ def test_estates_of_another_district_cannot_be_bundled(project, city_tree):
     other = EstateFactory(grid=city_tree["grid1a"])
     with pytest.raises(ValidationError, match="is not in"):
         projects.add_estates(project=project, estates=[other], actor=None)
+
+
+def test_alley_moves_are_saved_with_their_dates_and_audited(city_tree):
+    alley = alleys.create_alley(
+        name="南锣鼓巷", district=city_tree["district2"], cohort_year=2022, actor=None
+    )
+    alleys.advance_alley(alley=alley, to="in_progress", on=date(2022, 3, 1), actor=None)
+    alleys.advance_alley(alley=alley, to="completed", on=date(2022, 9, 30), actor=None)
+    alley.refresh_from_db()
+    assert (alley.stage, alley.started_on, alley.completed_on) == (
+        "completed",
+        date(2022, 3, 1),
+        date(2022, 9, 30),
+    )
+    alleys.set_alley_stage(
+        alley=alley, stage="in_progress", started_on=date(2022, 4, 1), completed_on=None, actor=None
+    )
+    alley.refresh_from_db()
+    assert (alley.stage, alley.started_on, alley.completed_on) == (
+        "in_progress",
+        date(2022, 4, 1),
+        None,
+    )
+    summaries = list(
+        AuditEntry.objects.filter(action="renewal.alley.stage")
+        .order_by("pk")
+        .values_list("summary", flat=True)
+    )
+    assert summaries == [
+        "南锣鼓巷: planned → in_progress (2022-03-01)",
+        "南锣鼓巷: in_progress → completed (2022-09-30)",
+        "南锣鼓巷: completed → in_progress",
+    ]
