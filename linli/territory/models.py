@@ -37,7 +37,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
 
     def within(self, region: Region) -> RegionQuerySet:
         """The region itself and everything below it."""
-        return self.filter(path__startswith=region.path)
+        return self.filter(subtree_q([region.path], "path"))
 
     def within_any(self, paths: list[str]) -> RegionQuerySet:
         return self.filter(subtree_q(paths, "path"))

@@ -15,7 +15,15 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from linli.accounts.models import Role, RoleAssignment, User
-from linli.territory.models import Building, Courtyard, Estate, Region, Resident, ResidentQuerySet
+from linli.territory.models import (
+    Building,
+    Courtyard,
+    Estate,
+    Region,
+    Resident,
+    ResidentQuerySet,
+    subtree_q,
+)
 
 GRID_STAFF = (Role.GRID_LEADER, Role.GRID_WORKER)
 # Regions on the overview page: the user's top regions and this many levels below them;
@@ -151,7 +159,7 @@ def estates_within(
     region: Region, *, search: str = "", property_mode: str = ""
 ) -> QuerySet[Estate]:
     """Estates in the grids below `region`, optionally by name and property mode."""
-    qs = Estate.objects.filter(grid__path__startswith=region.path).select_related(
+    qs = Estate.objects.filter(subtree_q([region.path], "grid__path")).select_related(
         "grid", "property_company"
     )
     if search:
@@ -186,7 +194,7 @@ def residents_within(
     residents: ResidentQuerySet, region: Region, *, search: str = ""
 ) -> ResidentQuerySet:
     """Residents (already scoped to the viewer) living below `region`, by name."""
-    qs = residents.filter(grid__path__startswith=region.path)
+    qs = residents.filter(subtree_q([region.path], "grid__path"))
     if search:
         qs = qs.filter(name__contains=search)
     return qs.select_related("grid", "dwelling__building__estate").order_by(

@@ -22,6 +22,7 @@ from linli.accounts.models import (
     RoleAssignment,
     User,
 )
+from linli.territory.models import subtree_q
 from linli.territory.permissions import region_paths, role_assignments
 from linli.workorders.models import (
     Action,
@@ -245,7 +246,7 @@ def dispatchable_users(
     # The region test below, narrowed in SQL first so no other row is joined.
     where = Q(region_id__in=[int(pk) for pk in order.region_path.strip("/").split("/")])
     for path in regions:
-        where |= Q(region__path__startswith=path)
+        where |= subtree_q([path], "region__path")
     rows = RoleAssignment.objects.active().filter(
         where, user_id__in=user_ids, role=Role.RESPONDER, user__is_active=True
     )
@@ -274,7 +275,7 @@ def dispatchable_units(*, by: User | None, order: WorkOrder) -> QuerySet[Organiz
     chain, regions = _dispatch_reach(by, order)
     where = Q(service_area__path__in=chain)
     for path in regions:
-        where |= Q(service_area__path__startswith=path)
+        where |= subtree_q([path], "service_area__path")
     return Organization.objects.filter(where, kind__in=kinds)
 
 

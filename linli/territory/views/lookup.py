@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from linli.accounts.http import AuthenticatedHttpRequest
 from linli.accounts.models import Role, RoleAssignment
 from linli.territory import gridindex
-from linli.territory.models import Region
+from linli.territory.models import Region, subtree_q
 from linli.territory.permissions import get_region_for
 
 _JSON = {"ensure_ascii": False}
@@ -113,7 +113,7 @@ def _staff_names(region: Region) -> dict[tuple[int, str], list[str]]:
     names: dict[tuple[int, str], list[str]] = {}
     rows = (
         RoleAssignment.objects.active()
-        .filter(Q(region__path__startswith=region.path) | Q(region_id=region.parent_id))
+        .filter(subtree_q([region.path], "region__path") | Q(region_id=region.parent_id))
         .filter(role__in=[Role.GRID_WORKER, Role.GRID_LEADER])
         .order_by("user__name", "pk")
         .values_list("region_id", "role", "user__name")

@@ -17,7 +17,7 @@ from linli.accounts.models import (
     Role,
     RoleAssignment,
 )
-from linli.territory.models import Region
+from linli.territory.models import Region, subtree_q
 from linli.workorders.demo.life import Staff, Target
 from linli.workorders.models import Category
 from linli.workorders.permissions import UNIT_RESPONDER_KIND
@@ -55,7 +55,7 @@ class Cast:
     def load(cls, city: Region) -> Cast:
         grids = []
         for r in (
-            Region.objects.filter(path__startswith=city.path, level=Region.Level.GRID)
+            Region.objects.filter(subtree_q([city.path], "path"), level=Region.Level.GRID)
             .order_by("code")
             .values("pk", "code", "name", "path", "centroid_lng", "centroid_lat")
         ):
@@ -67,7 +67,7 @@ class Cast:
         cast = cls(grids, {}, {}, {}, defaultdict(list), [], [])
         roles = (
             RoleAssignment.objects.active()
-            .filter(region__path__startswith=city.path)
+            .filter(subtree_q([city.path], "region__path"))
             .order_by("pk")
             .values_list(
                 "user_id", "role", "responder_kind", "region_id", "region__path", "region__level"

@@ -10,7 +10,7 @@ import random
 
 from linli.accounts.models import ResponderKind, Role, RoleAssignment
 from linli.territory.demo import Scale
-from linli.territory.models import Region
+from linli.territory.models import Region, subtree_q
 from linli.workorders.models import Category, ResponderProfile
 from linli.workorders.services.categories import load_categories_file
 
@@ -29,7 +29,7 @@ def make_demo_responder_profiles(*, rng: random.Random, scale: Scale, city: Regi
     have = set(ResponderProfile.objects.values_list("user_id", flat=True))
     roles = (
         RoleAssignment.objects.active()
-        .filter(role=Role.RESPONDER, region__path__startswith=city.path)
+        .filter(subtree_q([city.path], "region__path"), role=Role.RESPONDER)
         .exclude(user_id__in=have)
         .select_related("region")
         .order_by("pk")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from linli.accounts.models import Organization, User
-from linli.territory.models import Region
+from linli.territory.models import Region, subtree_q
 from linli.workorders.kpis import formulas, layout, queries
 from linli.workorders.kpis.permissions import kpi_paths
 from linli.workorders.kpis.queries import Period
@@ -156,7 +156,7 @@ def unit_rows(region: Region, period: Period) -> list[dict[str, Any]]:
     units = {
         u.pk: u
         for u in Organization.objects.filter(
-            service_area__path__startswith=region.path,
+            subtree_q([region.path], "service_area__path"),
             service_area__level__lte=region.level + 1,
         ).only("pk", "name")
     }

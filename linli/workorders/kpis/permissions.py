@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from linli.accounts.models import Organization, Role, RoleAssignment, User
-from linli.territory.models import Region
+from linli.territory.models import Region, subtree_q
 from linli.territory.permissions import region_paths
 
 KPI_ROLES = frozenset({Role.LEADER, Role.DISPATCHER, Role.GRID_LEADER, Role.ADMIN})
@@ -71,7 +71,7 @@ def visible_units(user: User, region: Region) -> list[int]:
     if not _inside(kpi_paths(user), region.path):
         return []
     return list(
-        Organization.objects.filter(service_area__path__startswith=region.path).values_list(
+        Organization.objects.filter(subtree_q([region.path], "service_area__path")).values_list(
             "pk", flat=True
         )
     )

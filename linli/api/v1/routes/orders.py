@@ -24,7 +24,7 @@ from linli.api.v1.pagination import Ordering, paginate
 from linli.api.v1.routes.auth import person
 from linli.api.v1.routes.common import Cursor, Limit, PathId
 from linli.api.v1.schemas import MAX_ID, OrderIn, OrderOut, OrderPage, RecommendationOut
-from linli.territory.models import Region
+from linli.territory.models import Region, subtree_q
 from linli.workorders.models import Action, Category, OrderState, Source
 from linli.workorders.permissions import (
     get_order_for,
@@ -119,7 +119,7 @@ def _filtered(user: User, f: OrderFilters) -> Any:
             raise _problem(
                 "region", _("Region: no region has the code %(code)s.") % {"code": f.region}
             )
-        orders = orders.filter(region_path__startswith=region.path)
+        orders = orders.filter(subtree_q([region.path], "region_path"))
     if f.state:
         orders = orders.filter(state=f.state)
     if f.category:
