@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
@@ -24,11 +24,11 @@ from linli.territory.imports.base import (
     file_problem,
     no_tracking,
 )
-from linli.territory.imports.estates import import_estates
+from linli.territory.imports.estates import read_estates, write_estates
 from linli.territory.imports.geojson import InputCrs
-from linli.territory.imports.grids import import_grids
-from linli.territory.imports.people import import_people
-from linli.territory.imports.regions import import_regions
+from linli.territory.imports.grids import read_grids, write_grids
+from linli.territory.imports.people import read_people, write_people
+from linli.territory.imports.regions import read_regions, write_regions
 
 __all__ = [
     "FORMATS",
@@ -53,18 +53,19 @@ def run_import(
     track: Tracker = no_tracking,
     source: str = "",
 ) -> ImportSummary:
-    """Import one file of `kind`. Raises ImportFailed, having written nothing."""
+    """Import one file of `kind`: check the whole file, then write it all or nothing.
+    Raises ImportFailed, having written nothing."""
+    import_kind = ImportKind(kind)
     try:
-        if kind == ImportKind.GRIDS:
-            return import_grids(
-                file, actor=actor, crs=crs, dry_run=dry_run, track=track, source=source
+        with transaction.atomic():
+            summary = _read_and_write(
+                import_kind, file, crs=crs, actor=actor, track=track, source=source
             )
-        importer = {
-            ImportKind.REGIONS: import_regions,
-            ImportKind.ESTATES: import_estates,
-            ImportKind.PEOPLE: import_people,
-        }[ImportKind(kind)]
-        return importer(file, actor=actor, dry_run=dry_run, track=track, source=source)
+            if dry_run:
+                # The counts come from a real write that is then rolled back.
+                transaction.set_rollback(True)
+                summary.dry_run = True
+            return summary
     except IntegrityError as exc:
         # Someone else wrote the same codes between our check and our write.
         raise file_problem(
@@ -72,3 +73,22 @@ def run_import(
                 "The stored data changed while the file was being imported; nothing was written. Try again."
             )
         ) from exc
+
+
+def _read_and_write(
+    kind: ImportKind,
+    file: BinaryIO,
+    *,
+    crs: str,
+    actor: User | None,
+    track: Tracker,
+    source: str,
+) -> ImportSummary:
+    if kind == ImportKind.GRIDS:
+        grids = read_grids(file.read(), crs=crs)
+        return write_grids(grids, actor=actor, track=track, source=source)
+    if kind == ImportKind.REGIONS:
+        return write_regions(read_regions(file), actor=actor, track=track, source=source)
+    if kind == ImportKind.ESTATES:
+        return write_estates(read_estates(file), actor=actor, track=track, source=source)
+    return write_people(read_people(file), actor=actor, track=track, source=source)

@@ -345,21 +345,3 @@ def _write_buildings(
     insert(new, Building)
     update(changed, [*fields, "courtyard"])
     tally.created, tally.updated = len(new), len(changed)
-
-
-def import_estates(
-    file: BinaryIO,
-    *,
-    actor: User | None,
-    dry_run: bool = False,
-    track: Tracker = no_tracking,
-    source: str = "",
-) -> ImportSummary:
-    with transaction.atomic():
-        plan = read_estates(file)
-        summary = write_estates(plan, actor=actor, track=track, source=source)
-        if dry_run:
-            # The counts come from a real write that is then rolled back.
-            transaction.set_rollback(True)
-            summary.dry_run = True
-        return summary

@@ -10,7 +10,7 @@ Grids whose code already exists are updated in place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import shapely
@@ -362,24 +362,3 @@ def write_grids(
             actor=actor, summary=summary, paths=[r.path for r in new + changed], source=source
         )
     return summary
-
-
-def import_grids(
-    file: BinaryIO,
-    *,
-    actor: User | None,
-    crs: str = InputCrs.WGS84,
-    dry_run: bool = False,
-    track: Tracker = no_tracking,
-    source: str = "",
-) -> ImportSummary:
-    """Check the whole file, then write it all or nothing. Raises ImportFailed."""
-    data = file.read()
-    with transaction.atomic():
-        plan = read_grids(data, crs=crs)
-        summary = write_grids(plan, actor=actor, track=track, source=source)
-        if dry_run:
-            # The counts come from a real write that is then rolled back.
-            transaction.set_rollback(True)
-            summary.dry_run = True
-        return summary

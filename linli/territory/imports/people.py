@@ -309,20 +309,3 @@ def _set(resident: Resident, values: dict[str, Any]) -> bool:
             setattr(resident, name, value)
             changed = True
     return changed
-
-
-def import_people(
-    file: BinaryIO,
-    *,
-    actor: User | None,
-    dry_run: bool = False,
-    track: Tracker = no_tracking,
-    source: str = "",
-) -> ImportSummary:
-    with transaction.atomic():
-        plan = read_people(file)
-        summary = write_people(plan, actor=actor, track=track, source=source)
-        if dry_run:
-            transaction.set_rollback(True)
-            summary.dry_run = True
-        return summary

@@ -337,20 +337,3 @@ def write_regions(
             source=source,
         )
     return summary
-
-
-def import_regions(
-    file: BinaryIO,
-    *,
-    actor: User | None,
-    dry_run: bool = False,
-    track: Tracker = no_tracking,
-    source: str = "",
-) -> ImportSummary:
-    with transaction.atomic():
-        plan = read_regions(file)
-        summary = write_regions(plan, actor=actor, track=track, source=source)
-        if dry_run:
-            transaction.set_rollback(True)
-            summary.dry_run = True
-        return summary
