@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -93,32 +93,34 @@ def _dispatch(order: WorkOrder, by: User, data: DispatchIn, photos: Photos) -> W
     return redispatch_order(order=order, by=by, to_user=to_user, to_unit=to_unit, note=data.note)
 
 
+class NotedStep(Protocol):
+    def __call__(self, *, order: WorkOrder, by: User, note: str) -> WorkOrder: ...
+
+
+class NotedStepWithPhotos(Protocol):
+    def __call__(self, *, order: WorkOrder, by: User, note: str, photos: Photos) -> WorkOrder: ...
+
+
+def _noted(step: NotedStep) -> Call:
+    """A step whose body is only a note (or a reason)."""
+    return lambda o, u, d, p: step(order=o, by=u, note=d.note)
+
+
+def _noted_with_photos(step: NotedStepWithPhotos) -> Call:
+    """A step with a note and the photos sent with it."""
+    return lambda o, u, d, p: step(order=o, by=u, note=d.note, photos=p)
+
+
 ACTIONS: dict[str, Spec] = {
-    A.FILE: Spec(
-        NoteIn, lambda o, u, d, p: s.file_order(order=o, by=u, note=d.note), "File (立案)"
-    ),
-    A.DECLINE: Spec(
-        ReasonIn,
-        lambda o, u, d, p: s.decline_order(order=o, by=u, note=d.note),
-        "Decline to file (不予立案)",
-    ),
-    A.CANCEL: Spec(NoteIn, lambda o, u, d, p: s.cancel_order(order=o, by=u, note=d.note), "Cancel"),
+    A.FILE: Spec(NoteIn, _noted(s.file_order), "File (立案)"),
+    A.DECLINE: Spec(ReasonIn, _noted(s.decline_order), "Decline to file (不予立案)"),
+    A.CANCEL: Spec(NoteIn, _noted(s.cancel_order), "Cancel"),
     A.DISPATCH: Spec(DispatchIn, _dispatch, "Dispatch (派单) to a person or unit"),
-    A.CLAIM: Spec(
-        NoteIn, lambda o, u, d, p: s.claim_order(order=o, by=u, note=d.note), "Claim (抢单)"
-    ),
-    A.ACCEPT: Spec(
-        NoteIn, lambda o, u, d, p: s.accept_order(order=o, by=u, note=d.note), "Accept (接单)"
-    ),
-    A.RETURN: Spec(
-        ReasonIn, lambda o, u, d, p: s.return_order(order=o, by=u, note=d.note), "Return (退单)"
-    ),
-    A.APPROVE_RETURN: Spec(
-        NoteIn, lambda o, u, d, p: s.approve_return(order=o, by=u, note=d.note), "Approve a return"
-    ),
-    A.REFUSE_RETURN: Spec(
-        ReasonIn, lambda o, u, d, p: s.refuse_return(order=o, by=u, note=d.note), "Refuse a return"
-    ),
+    A.CLAIM: Spec(NoteIn, _noted(s.claim_order), "Claim (抢单)"),
+    A.ACCEPT: Spec(NoteIn, _noted(s.accept_order), "Accept (接单)"),
+    A.RETURN: Spec(ReasonIn, _noted(s.return_order), "Return (退单)"),
+    A.APPROVE_RETURN: Spec(NoteIn, _noted(s.approve_return), "Approve a return"),
+    A.REFUSE_RETURN: Spec(ReasonIn, _noted(s.refuse_return), "Refuse a return"),
     A.REQUEST_EXTENSION: Spec(
         ExtensionIn,
         lambda o, u, d, p: s.request_extension(
@@ -133,42 +135,19 @@ ACTIONS: dict[str, Spec] = {
         ),
         "Approve an extension",
     ),
-    A.REFUSE_EXTENSION: Spec(
-        ReasonIn,
-        lambda o, u, d, p: s.refuse_extension(order=o, by=u, note=d.note),
-        "Refuse an extension",
-    ),
-    A.PARK: Spec(
-        ReasonIn, lambda o, u, d, p: s.park_order(order=o, by=u, note=d.note), "Ask to park (挂账)"
-    ),
-    A.APPROVE_PARK: Spec(
-        NoteIn, lambda o, u, d, p: s.approve_park(order=o, by=u, note=d.note), "Approve parking"
-    ),
-    A.REFUSE_PARK: Spec(
-        ReasonIn, lambda o, u, d, p: s.refuse_park(order=o, by=u, note=d.note), "Refuse parking"
-    ),
-    A.RESUME: Spec(
-        NoteIn,
-        lambda o, u, d, p: s.resume_order(order=o, by=u, note=d.note),
-        "Resume a parked order",
-    ),
+    A.REFUSE_EXTENSION: Spec(ReasonIn, _noted(s.refuse_extension), "Refuse an extension"),
+    A.PARK: Spec(ReasonIn, _noted(s.park_order), "Ask to park (挂账)"),
+    A.APPROVE_PARK: Spec(NoteIn, _noted(s.approve_park), "Approve parking"),
+    A.REFUSE_PARK: Spec(ReasonIn, _noted(s.refuse_park), "Refuse parking"),
+    A.RESUME: Spec(NoteIn, _noted(s.resume_order), "Resume a parked order"),
     A.HANDLE: Spec(
-        ResultIn,
-        lambda o, u, d, p: s.handle_order(order=o, by=u, note=d.note, photos=p),
-        "Report the result (处置)",
-        photos=True,
+        ResultIn, _noted_with_photos(s.handle_order), "Report the result (处置)", photos=True
     ),
     A.CLOSE: Spec(
-        CheckIn,
-        lambda o, u, d, p: s.close_order(order=o, by=u, note=d.note, photos=p),
-        "Check and close (结案)",
-        photos=True,
+        CheckIn, _noted_with_photos(s.close_order), "Check and close (结案)", photos=True
     ),
     A.REWORK: Spec(
-        ReasonIn,
-        lambda o, u, d, p: s.rework_order(order=o, by=u, note=d.note, photos=p),
-        "Send back for rework (返工)",
-        photos=True,
+        ReasonIn, _noted_with_photos(s.rework_order), "Send back for rework (返工)", photos=True
     ),
     A.RATE: Spec(
         RateIn,
@@ -181,21 +160,15 @@ ACTIONS: dict[str, Spec] = {
         ),
         "Rate (回访评价)",
     ),
-    A.REOPEN: Spec(
-        NoteIn, lambda o, u, d, p: s.reopen_order(order=o, by=u, note=d.note), "Reopen (重办)"
-    ),
-    A.ESCALATE: Spec(
-        NoteIn, lambda o, u, d, p: s.escalate_order(order=o, by=u, note=d.note), "Escalate (督办)"
-    ),
-    A.REMIND: Spec(
-        NoteIn, lambda o, u, d, p: s.remind_order(order=o, by=u, note=d.note), "Remind (催办)"
-    ),
+    A.REOPEN: Spec(NoteIn, _noted(s.reopen_order), "Reopen (重办)"),
+    A.ESCALATE: Spec(NoteIn, _noted(s.escalate_order), "Escalate (督办)"),
+    A.REMIND: Spec(NoteIn, _noted(s.remind_order), "Remind (催办)"),
     A.SUPPORT: Spec(
         NoteIn, lambda o, u, d, p: s.support_order(order=o, by=u), "Me too (我也遇到了)"
     ),
     A.RESOLVE_ON_SPOT: Spec(
         ResultIn,
-        lambda o, u, d, p: s.resolve_on_spot(order=o, by=u, note=d.note, photos=p),
+        _noted_with_photos(s.resolve_on_spot),
         "Resolve on the spot (就地化解), with photos",
         photos=True,
     ),
