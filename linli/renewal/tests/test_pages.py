@@ -227,6 +227,34 @@ def test_an_alley_moves_through_its_stages(staff_client, city_tree):
     )
 
 
+def test_stage_moves_say_what_went_wrong_and_what_happened(staff_client, renewal_city):
+    planned = renewal_city["sc"].estates.get(estate=renewal_city["estates"]["c"])
+    alley = StreetProject.objects.get(name="新华巷")
+    project_url = reverse("renewal:project_advance", args=["SC-1"])
+    estate_url = reverse("renewal:estate_advance", args=["SC-1", planned.pk])
+    alley_url = reverse("renewal:alley_advance", args=[alley.pk])
+    for url, data in [
+        (project_url, {"to": "planned"}),
+        (estate_url, {"to": "completed", "on": "2021-02-01"}),
+        (alley_url, {"to": "completed", "on": "2021-02-01"}),
+        (project_url, {"to": "planned", "on": "2021-02-01"}),
+        (estate_url, {"to": "started", "on": "2021-04-01"}),
+        (alley_url, {"to": "in_progress", "on": "2021-02-01"}),
+    ]:
+        response = staff_client.post(url, data)
+        assert response.status_code == 302
+    said = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    assert said == [
+        ("error", "请填写新阶段的日期。"),
+        ("error", "新华小区: 尚未开工，不能完工。"),
+        ("error", "尚未开工，不能完工。"),
+        ("success", "项目现为“计划中”。"),
+        ("success", "新华小区 现为“已开工”。"),
+    ]
+    alley.refresh_from_db()
+    assert (alley.stage, alley.started_on) == ("in_progress", date(2021, 2, 1))
+
+
 def test_ledger_page_lists_every_problem_of_a_bad_file(staff_client):
     upload = io.BytesIO(b"definitely not excel")
     upload.name = "ledger.xlsx"

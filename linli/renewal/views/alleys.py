@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.http import AuthenticatedHttpRequest
 from linli.renewal import permissions
-from linli.renewal.forms import AlleyForm, StageForm, apply_errors
+from linli.renewal.forms import AlleyForm, apply_errors
 from linli.renewal.models import AlleyWorkOrder, StreetProject
 from linli.renewal.services import alleys as services
+from linli.renewal.views.stages import advance_from_form
 from linli.workorders.models import WorkOrder
 
 
@@ -98,14 +99,8 @@ def alley_link_order(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_POST
 def alley_advance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     alley = permissions.get_alley_for(request.user, pk, write=True)
-    form = StageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the date of the new stage."))
-        return redirect("renewal:alley", pk=pk)
-    try:
-        services.advance_alley(
-            alley=alley, to=form.cleaned_data["to"], on=form.cleaned_data["on"], actor=request.user
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    advance_from_form(
+        request,
+        lambda to, on: services.advance_alley(alley=alley, to=to, on=on, actor=request.user),
+    )
     return redirect("renewal:alley", pk=pk)

@@ -18,7 +18,6 @@ from linli.renewal.forms import (
     AddEstatesForm,
     InvestmentForm,
     ProjectForm,
-    StageForm,
     apply_errors,
     candidate_estates,
 )
@@ -27,6 +26,7 @@ from linli.renewal.models.projects import STARTED_STAGES
 from linli.renewal.queries import project_detail_context
 from linli.renewal.services import projects as services
 from linli.renewal.views.parts import empty_part_forms
+from linli.renewal.views.stages import advance_from_form
 
 
 @login_required
@@ -155,23 +155,13 @@ def project_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
 @require_POST
 def project_advance(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     project = permissions.get_project_for(request.user, code, write=True)
-    form = StageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the date of the new stage."))
-        return redirect("renewal:project", code=code)
-    try:
-        services.advance_project(
-            project=project,
-            to=form.cleaned_data["to"],
-            on=form.cleaned_data["on"],
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    stage = advance_from_form(
+        request,
+        lambda to, on: services.advance_project(project=project, to=to, on=on, actor=request.user),
+    )
+    if stage is not None:
         messages.success(
-            request,
-            _("The project is now %(stage)s.") % {"stage": Stage(form.cleaned_data["to"]).label},
+            request, _("The project is now %(stage)s.") % {"stage": Stage(stage).label}
         )
     return redirect("renewal:project", code=code)
 
@@ -183,24 +173,18 @@ def estate_advance(request: AuthenticatedHttpRequest, code: str, pk: int) -> Htt
     participation = get_object_or_404(
         ProjectEstate.objects.select_related("estate"), project=project, pk=pk
     )
-    form = StageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the date of the new stage."))
-        return redirect("renewal:project", code=code)
-    try:
-        services.advance_estate(
-            participation=participation,
-            to=form.cleaned_data["to"],
-            on=form.cleaned_data["on"],
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, f"{participation.estate.name}: {' '.join(exc.messages)}")
-    else:
+    name = participation.estate.name
+    stage = advance_from_form(
+        request,
+        lambda to, on: services.advance_estate(
+            participation=participation, to=to, on=on, actor=request.user
+        ),
+        subject=name,
+    )
+    if stage is not None:
         messages.success(
             request,
-            _("%(estate)s is now %(stage)s.")
-            % {"estate": participation.estate.name, "stage": Stage(form.cleaned_data["to"]).label},
+            _("%(estate)s is now %(stage)s.") % {"estate": name, "stage": Stage(stage).label},
         )
     return redirect("renewal:project", code=code)
 
