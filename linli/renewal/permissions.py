@@ -51,6 +51,10 @@ def can_edit_renewal(user: User) -> bool:
     return bool(edit_paths(user))
 
 
+def can_read_region(user: User, region: Region) -> bool:
+    return _inside(region.path, read_paths(user))
+
+
 def can_edit_region(user: User, region: Region) -> bool:
     return _inside(region.path, edit_paths(user))
 

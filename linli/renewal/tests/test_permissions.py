@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from linli.accounts.models import Role
 from linli.renewal import permissions
+from linli.renewal.models import SmartFacility
 from linli.territory.tests.factories import BuildingFactory, DwellingFactory, ResidentFactory
 
 
@@ -103,3 +104,43 @@ def test_dashboard_of_a_district_leader_shows_their_district(
     assert page.context["summary"]["estates_started"] == 1
     other = client.get(reverse("renewal:dashboard"), {"district": city_tree["district2"].code})
     assert other.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_surveys", "may_record"),
+    [
+        ("bureau_city", True, True),
+        ("bureau_shancheng", True, True),
+        ("street_office", True, False),
+        ("leader", True, False),
+    ],
+)
+def test_estate_page_shows_surveys_to_offices_and_the_survey_form_to_editors(
+    client, people, who, sees_surveys, may_record
+):
+    client.force_login(people[who])
+    page = client.get(reverse("renewal:estate", args=["SC-C"]))
+    assert bool(page.context["surveys"]) is sees_surveys
+    assert (page.context["survey_form"] is not None) is may_record
+
+
+def test_a_resident_gets_neither_surveys_nor_the_survey_form(client, people):
+    client.force_login(people["resident"])
+    page = client.get(reverse("renewal:estate", args=["SC-B"]))
+    assert page.context["surveys"] == [] and page.context["survey_form"] is None
+
+
+@pytest.mark.parametrize(
+    ("who", "may_edit"),
+    [
+        ("bureau_city", True),
+        ("bureau_shancheng", True),
+        ("street_office", False),
+        ("leader", False),
+    ],
+)
+def test_facility_page_offers_editing_to_bureau_staff_of_its_region(client, people, who, may_edit):
+    facility = SmartFacility.objects.filter(estate__code="SC-A").first()
+    client.force_login(people[who])
+    page = client.get(reverse("renewal:facility", args=[facility.device_key]))
+    assert page.context["can_edit"] is may_edit

@@ -57,12 +57,9 @@ def facility_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def facility_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     facility = permissions.get_facility_for(request.user, key)
-    can_edit = any(
-        facility.estate.grid.path.startswith(p) for p in permissions.edit_paths(request.user)
-    )
     context = {
         "facility": facility,
-        "can_edit": can_edit,
+        "can_edit": permissions.can_edit_region(request.user, facility.estate.grid),
         "alerts": facility.alerts.order_by("-received_at")[:50],
     }
     return render(request, "renewal/facility_detail.html", context)

@@ -55,15 +55,10 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def estate_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     estate = permissions.get_public_estate_for(request.user, code)
-    is_office = permissions.can_read_renewal(request.user) and any(
-        estate.grid.path.startswith(p) for p in permissions.read_paths(request.user)
-    )
+    is_office = permissions.can_read_region(request.user, estate.grid)
     context = estate_page_context(estate, include_surveys=is_office)
-    context["survey_form"] = (
-        SurveyForm()
-        if any(estate.grid.path.startswith(p) for p in permissions.edit_paths(request.user))
-        else None
-    )
+    can_edit = permissions.can_edit_region(request.user, estate.grid)
+    context["survey_form"] = SurveyForm() if can_edit else None
     return render(request, "renewal/estate.html", context)
 
 
