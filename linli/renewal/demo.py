@@ -30,7 +30,7 @@ from linli.renewal.models import (
     StreetProject,
 )
 from linli.renewal.services import alleys, content, facilities, merges, pool, projects
-from linli.territory.models import Building, Courtyard, Estate, Region
+from linli.territory.models import Building, Courtyard, Estate, Region, subtree_q
 
 SHANCHENG = "410603000000"
 
@@ -608,7 +608,7 @@ class _Builder:
     def make_facilities(self) -> None:
         started = list(
             ProjectEstate.objects.started()
-            .filter(estate__grid__path__startswith=self.city.path)
+            .filter(subtree_q([self.city.path], "estate__grid__path"))
             .select_related("estate")
             .order_by("estate__code")
         )
@@ -763,7 +763,7 @@ class _Builder:
         and the 16-member 红色邻居 temporary party branch."""
         completed = (
             ProjectEstate.objects.completed()
-            .filter(estate__grid__path__startswith=self._district("410611").path)
+            .filter(subtree_q([self._district("410611").path], "estate__grid__path"))
             .select_related("project", "estate__grid")
             .order_by("estate__code")
         )

@@ -16,7 +16,7 @@ from linli.accounts.services import record_audit
 from linli.renewal.models import FundingSource, ProjectEstate, RenovationProject, Stage
 from linli.renewal.models.projects import COMPLETED_STAGES, STAGE_DATE_FIELDS, STAGE_ORDER
 from linli.renewal.services.stages import check_transition, stage_dates, validate_stage_dates
-from linli.territory.models import Estate, Region
+from linli.territory.models import Estate, Region, subtree_q
 
 PROJECT_FIELDS = ("name", "district", "batch_year", "budget_yuan", "description")
 
@@ -99,7 +99,7 @@ def update_project(
     _check_year(batch_year)
     if (
         district != project.district
-        and project.estates.exclude(estate__grid__path__startswith=district.path).exists()
+        and project.estates.exclude(subtree_q([district.path], "estate__grid__path")).exists()
     ):
         raise ValidationError(
             {"district": _("Some of the project's estates lie in another district.")}

@@ -27,6 +27,7 @@ from linli.renewal.queries import project_detail_context
 from linli.renewal.services import projects as services
 from linli.renewal.views.parts import empty_part_forms
 from linli.renewal.views.stages import advance_from_form
+from linli.territory.models import subtree_q
 
 
 @login_required
@@ -142,7 +143,7 @@ def project_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         context.update(
             add_estates_form=AddEstatesForm(
                 estates=candidate_estates(permissions.editable_estates(request.user)).filter(
-                    grid__path__startswith=project.district.path
+                    subtree_q([project.district.path], "grid__path")
                 )
             ),
             investment_form=InvestmentForm(initial={"investment_yuan": project.investment_yuan}),
