@@ -413,3 +413,25 @@ def test_only_chosen_channels_send_when_every_channel_is_enabled(
     assert len(MemoryWeChatBackend.outbox) == 1
     assert mail.outbox == []
     assert set(NotificationDelivery.objects.values_list("channel", flat=True)) == {"sms", "wechat"}
+
+
+def test_with_tasks_in_the_database_the_delivery_task_commits_with_the_notification(settings):
+    """The default backend: the task row is written in the notification's own transaction
+    (no second transaction after commit), so it exists exactly when the notification does."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    user = UserFactory()
+    try:
+        with transaction.atomic():
+            notify(user=user, title="标题", body="正文")
+            assert DBTaskResult.objects.count() == 1
+            raise RuntimeError("the order could not be saved")
+    except RuntimeError:
+        pass
+    assert not Notification.objects.exists() and not DBTaskResult.objects.exists()
+    note = notify(user=user, title="标题", body="正文")
+    task = DBTaskResult.objects.get()
+    assert task.task_path.endswith("deliver_notification")
+    assert task.args_kwargs["args"][:2] == [note.pk, ["sms"]]
