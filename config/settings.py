@@ -116,6 +116,9 @@ else:
             # as a whole small request: each server thread keeps its own for ten minutes.
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
+            # Tests run in memory. Said explicitly: pytest-django recognises SQLite by the
+            # stock ENGINE name only, and would otherwise derive a file name per worker.
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 # WAL lets the web server and the task worker read while the other writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
