@@ -139,14 +139,17 @@ def limit_text(amount: int, unit: str) -> str:
 
 
 @register.filter
-def expected_completion(order: WorkOrder) -> str:
+def expected_completion(order: WorkOrder, clock_from: str = "") -> str:
     """When the order should be handled: its deadline once dispatched, before that the
-    category's limit counted from dispatch."""
+    category's limit counted from dispatch (or, `clock_from="claim"`, for someone who may
+    claim it, from taking it)."""
     if order.deadline_at is not None:
         local = timezone.localtime(order.deadline_at)
         return _("By %(when)s") % {"when": date_format(local, "SHORT_DATETIME_FORMAT")}
     if order.state in (S.REPORTED, S.FILED, S.RETURNED):
         amount, unit = order.category.deadline_for(urgent=order.urgent)
+        if clock_from == "claim":
+            return _("Within %(limit)s of taking it") % {"limit": limit_text(amount, unit)}
         return _("Within %(limit)s of dispatch") % {"limit": limit_text(amount, unit)}
     return ""
 

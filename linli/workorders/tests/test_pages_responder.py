@@ -151,6 +151,8 @@ def test_volunteers_nearby_see_orders_open_to_claiming_nearest_first(
     assert rows[0][2] == ["claim"]
     html = response.content.decode()
     assert "帮独居老人买菜" in html and "米" in html
+    # Their clock starts when they take it, not at a dispatch that will not happen.
+    assert "接单后" in html and "派单后" not in html
 
 
 @pytest.mark.parametrize("who", ["other_volunteer", "merchant", "neighbour"])
