@@ -20,10 +20,12 @@ class ApiConfig(AppConfig):
         register_demo_step("open311", make_demo_open311, order=250)
 
         # JSON API tokens (docs/api.md): their admin, and the "API tokens" page in the menu
-        # of staff (anyone may open it; residents' apps get tokens from POST /auth/token).
+        # of those who connect other systems (12345 sync, big screens, department systems).
+        # Anyone may open it; residents' apps get tokens from POST /auth/token. Grid workers,
+        # leaders and responders work on phones: the item would only crowd their menu.
         from linli.accounts.models import Role
         from linli.accounts.navigation import NavItem, register_nav_item
         from linli.api.access import admin as access_admin  # noqa: F401
 
-        staff = frozenset(set(Role) - {Role.RESIDENT, Role.RESPONDER})
-        register_nav_item(NavItem(_("API tokens"), "api_tokens:tokens", staff, order=95))
+        integrators = frozenset({Role.ADMIN, Role.DISPATCHER, Role.PROGRAMME_STAFF})
+        register_nav_item(NavItem(_("API tokens"), "api_tokens:tokens", integrators, order=95))

@@ -194,3 +194,15 @@ def test_nothing_but_the_token_route_answers_without_signing_in(client):
     assert client.get(f"{API}/orders").status_code == 401
     assert client.get(f"{API}/regions").status_code == 401
     assert client.post(f"{API}/orders", {}, content_type="application/json").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("admin", True), ("dispatcher", True), ("grid_worker", False), ("leader", False)],
+)
+def test_the_api_tokens_page_is_in_the_menu_of_those_who_connect_systems(
+    client, make_user, city_tree, role, shown
+):
+    client.force_login(make_user(role, city_tree["grid1a"]))
+    page = client.get("/accounts/inbox/").content.decode()
+    assert (reverse("api_tokens:tokens") in page) is shown
