@@ -39,5 +39,21 @@
     return [lng + dLng, lat + dLat];
   }
 
-  window.LinliGeo = { wgs84ToGcj02: wgs84ToGcj02 };
+  // Show a polygon's permanent name only while the polygon is wide enough to hold it, so
+  // that names of small neighbouring regions do not pile up; zooming in brings them back.
+  // `shapes` holds groups of layers (one L.geoJSON per feature).
+  function fitLabels(map, shapes) {
+    shapes.eachLayer(function (group) {
+      group.eachLayer(function (layer) {
+        var tooltip = layer.getTooltip && layer.getTooltip();
+        var label = tooltip && tooltip.options.permanent && tooltip.getElement();
+        if (!label || !layer.getBounds) return;
+        var b = layer.getBounds();
+        var width = map.latLngToLayerPoint(b.getNorthEast()).x - map.latLngToLayerPoint(b.getSouthWest()).x;
+        label.style.visibility = label.offsetWidth <= width ? "" : "hidden";
+      });
+    });
+  }
+
+  window.LinliGeo = { wgs84ToGcj02: wgs84ToGcj02, fitLabels: fitLabels };
 })();

@@ -58,20 +58,7 @@
     return "<strong>" + title + "</strong>" + (rows.length ? "<br>" + rows.join("<br>") : "");
   }
 
-  // Show a polygon's permanent name only while the polygon is wide enough to hold it, so
-  // that names of small neighbouring grids do not pile up; zooming in brings them back.
-  function fitLabels(map, shapes) {
-    shapes.eachLayer(function (group) {
-      group.eachLayer(function (layer) {
-        var tooltip = layer.getTooltip && layer.getTooltip();
-        var label = tooltip && tooltip.options.permanent && tooltip.getElement();
-        if (!label || !layer.getBounds) return;
-        var b = layer.getBounds();
-        var width = map.latLngToLayerPoint(b.getNorthEast()).x - map.latLngToLayerPoint(b.getSouthWest()).x;
-        label.style.visibility = label.offsetWidth <= width ? "" : "hidden";
-      });
-    });
-  }
+  var fitLabels = window.LinliGeo.fitLabels;
 
   function initMap(el) {
     if (!window.L || el.dataset.ready) return;

@@ -43,6 +43,10 @@ def test_a_leader_drills_down_from_the_city_to_a_community(
     expect(page.get_by_role("heading", level=1)).to_contain_text("朝阳社区")
     expect(page.locator("[data-kpi-map][data-features='2']")).to_be_attached()
     expect(page.locator(".kpi-map path.leaflet-interactive")).to_have_count(2)
+    # Each grid is named on the map (phones have no hover), and a tap gives its figures.
+    expect(page.locator(".kpi-map .map-label")).to_have_count(2)
+    page.locator(".kpi-map path.leaflet-interactive").first.click(force=True)
+    expect(page.locator(".kpi-map .leaflet-popup-content")).to_contain_text("超期")
 
     page.get_by_role("link", name="月度通报").click()
     expect(page.get_by_role("link", name="下载 Excel")).to_be_visible()

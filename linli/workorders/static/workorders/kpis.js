@@ -71,6 +71,7 @@
       .catch(function () { return { features: [] }; })
       .then(function (data) {
         var shapes = L.featureGroup().addTo(map), n = 0;
+        var few = (data.features || []).length <= 60;
         (data.features || []).forEach(function (f) {
           if (!f.geometry || f.geometry.type === "Point") return;
           var p = f.properties || {}, c = counts[p.code] || { open: 0, overdue: 0 };
@@ -80,14 +81,19 @@
               return { color: c.overdue ? RED : BLUE, weight: c.overdue ? 3 : 1, fillColor: c.overdue ? RED : BLUE, fillOpacity: shade(c.open, max) };
             },
             onEachFeature: function (_f, layer) {
-              layer.bindTooltip("<strong>" + text(p.name) + "</strong><br>" + text(el.dataset.labelOpen) + " " + c.open + "<br>" + text(el.dataset.labelOverdue) + " " + c.overdue);
+              // Names on the map (while they fit); the figures on a tap, which phones have.
+              layer.bindPopup("<strong>" + text(p.name) + "</strong><br>" + text(el.dataset.labelOpen) + " " + c.open + "<br>" + text(el.dataset.labelOverdue) + " " + c.overdue);
+              if (p.name) layer.bindTooltip(text(p.name), { permanent: few, direction: "center", className: "map-label" });
             },
           }).addTo(shapes);
           n += 1;
         });
         var b = shapes.getBounds();
-        if (b.isValid()) map.fitBounds(b, { padding: [16, 16], maxZoom: 17 });
-        else {
+        map.on("zoomend", function () { window.LinliGeo.fitLabels(map, shapes); });
+        if (b.isValid()) {
+          map.fitBounds(b, { padding: [16, 16], maxZoom: 17 });
+          window.LinliGeo.fitLabels(map, shapes);
+        } else {
           map.setView([35.75, 114.3], 11);
           var note = document.createElement("p");
           note.className = "map-empty";
