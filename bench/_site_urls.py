@@ -26,26 +26,25 @@ def create_table() -> None:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id {key}, at timestamp, note text)")
 
 
-@csrf_exempt
-@require_POST
-def insert_one(request: HttpRequest) -> HttpResponse:
+def _insert_row(note: str) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (at, note) VALUES (%s, %s)",  # noqa: S608
-            [timezone.now(), request.POST.get("note", "")],
+            [timezone.now(), note],
         )
     return HttpResponse("ok", status=201, content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def insert_one(request: HttpRequest) -> HttpResponse:
+    return _insert_row(request.POST.get("note", ""))
 
 
 @require_POST
 @login_required
 def insert_signed_in(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} (at, note) VALUES (%s, %s)",  # noqa: S608
-            [timezone.now(), f"{request.user.pk}: {request.POST.get('description', '')}"],
-        )
-    return HttpResponse("ok", status=201, content_type="text/plain")
+    return _insert_row(f"{request.user.pk}: {request.POST.get('description', '')}")
 
 
 urlpatterns = [
