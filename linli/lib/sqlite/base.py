@@ -8,8 +8,9 @@ worker made 104 submissions/s on its own and two made 62 together (bench/intake.
 
 Here every write transaction of a file database first takes an exclusive `flock` on a
 lock file beside it (`<name>-writer`) and gives it back when the transaction commits or
-rolls back (closing the descriptor it opened for the transaction). A waiting writer sleeps in the kernel and wakes the moment the lock is free;
-a process that dies releases its lock with its file descriptors. Statements run in
+rolls back (closing the descriptor it opened for the transaction). A waiting writer sleeps
+in the kernel and wakes the moment the lock is free; a process that dies releases its lock
+with its file descriptors. Statements run in
 autocommit (outside `transaction.atomic`) keep SQLite's own busy handling. In-memory
 databases (tests) have one process and take no lock."""
 
@@ -65,8 +66,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._release_writer()
 
     def _optimize(self) -> None:
-        """SQLite's advice for short-lived connections (one per request here): `PRAGMA
-        optimize` as each closes. Usually a no-op, it ANALYZEs the tables this connection's
+        """SQLite's advice: `PRAGMA optimize` as each connection closes (here when a server
+        thread's connection reaches CONN_MAX_AGE, and after every management command). Usually a no-op, it ANALYZEs the tables this connection's
         queries used that lack statistics or have grown a lot since (a new file has none,
         and then the planner picks poor indexes: docs/deploy.md), reading at most
         ANALYSIS_LIMIT rows per index. If another connection is writing it gives up at
