@@ -3,6 +3,9 @@ unit, a person, over any period; and the monthly report with its Excel download.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,7 +25,11 @@ from linli.workorders.kpis.report import monthly_report, workbook
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _period(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, dict[str, Any]]:
+def _figures_page(
+    request: AuthenticatedHttpRequest, figures_for: Callable[[date, date], dict[str, Any]]
+) -> dict[str, Any]:
+    """What every KPI page shows: the period form and its shortcuts, and the figures of the
+    chosen period with their cards and charts."""
     form = PeriodForm(request.GET)
     period = form.period()
     if not (request.GET.get("start") or request.GET.get("end")):
@@ -33,7 +40,16 @@ def _period(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, dict[str, An
     shortcuts = [
         {"label": label, "query": f"?start={p.start}&end={p.end}"} for label, p in presets()
     ]
-    return form, {"form": form, "period": period, "presets": shortcuts, "labels": pages.labels()}
+    figures = figures_for(period.start, period.end)
+    return {
+        "form": form,
+        "period": period,
+        "presets": shortcuts,
+        "labels": pages.labels(),
+        "k": figures,
+        "cards": pages.cards(figures),
+        "charts": pages.charts(figures, pages.major_names()),
+    }
 
 
 @login_required
@@ -49,20 +65,17 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def region(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = access.get_kpi_region_for(request.user, code)
-    _, context = _period(request)
+    context = _figures_page(request, partial(kpis.region_kpis, place))
     period = context["period"]
-    figures = kpis.region_kpis(place, period.start, period.end)
     children = list(Region.objects.filter(parent=place).order_by("code"))
+    context["charts"]["trend"] = trend(place, period)
     context.update(
         region=place,
-        k=figures,
-        cards=pages.cards(figures),
         breadcrumb=pages.breadcrumb(request.user, place, period),
         children=pages.child_rows(children, period),
         units=pages.unit_rows(place, period),
         top=pages.top_categories(place, period),
         map=pages.map_config(place),
-        charts={**pages.charts(figures, pages.major_names()), "trend": trend(place, period)},
     )  # fmt: skip
     return render(request, "workorders/kpis/region.html", context)
 
@@ -71,16 +84,8 @@ def region(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @require_GET
 def unit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = access.get_kpi_unit_for(request.user, pk)
-    _, context = _period(request)
-    period = context["period"]
-    figures = kpis.unit_kpis(found, period.start, period.end)
-    context.update(
-        unit=found,
-        k=figures,
-        cards=pages.cards(figures),
-        people=pages.people_rows(found, period),
-        charts=pages.charts(figures, pages.major_names()),
-    )
+    context = _figures_page(request, partial(kpis.unit_kpis, found))
+    context.update(unit=found, people=pages.people_rows(found, context["period"]))
     return render(request, "workorders/kpis/unit.html", context)
 
 
@@ -88,15 +93,8 @@ def unit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = access.get_kpi_person_for(request.user, pk)
-    _, context = _period(request)
-    period = context["period"]
-    figures = kpis.person_kpis(found, period.start, period.end)
-    context.update(
-        person=found,
-        k=figures,
-        cards=pages.cards(figures),
-        charts=pages.charts(figures, pages.major_names()),
-    )
+    context = _figures_page(request, partial(kpis.person_kpis, found))
+    context["person"] = found
     return render(request, "workorders/kpis/person.html", context)
 
 
