@@ -244,9 +244,8 @@ def dispatchable_users(
     one query."""
     chain, regions = _dispatch_reach(by, order)
     # The region test below, narrowed in SQL first so no other row is joined.
-    where = Q(region_id__in=[int(pk) for pk in order.region_path.strip("/").split("/")])
-    for path in regions:
-        where |= subtree_q([path], "region__path")
+    chain_ids = [int(pk) for pk in order.region_path.strip("/").split("/")]
+    where = Q(region_id__in=chain_ids) | subtree_q(regions, "region__path")
     rows = RoleAssignment.objects.active().filter(
         where, user_id__in=user_ids, role=Role.RESPONDER, user__is_active=True
     )
@@ -273,9 +272,7 @@ def dispatchable_units(*, by: User | None, order: WorkOrder) -> QuerySet[Organiz
         if order.category.allows_responder_kind(kind)
     ]
     chain, regions = _dispatch_reach(by, order)
-    where = Q(service_area__path__in=chain)
-    for path in regions:
-        where |= subtree_q([path], "service_area__path")
+    where = Q(service_area__path__in=chain) | subtree_q(regions, "service_area__path")
     return Organization.objects.filter(where, kind__in=kinds)
 
 
